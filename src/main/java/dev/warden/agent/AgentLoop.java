@@ -1,0 +1,120 @@
+package dev.warden.agent;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.warden.agent.FirewallStage.Screening;
+import dev.warden.agent.ModelStage.ModelEvent;
+import dev.warden.config.WardenConfig;
+import io.smallrye.mutiny.Multi;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The agent loop: firewall → memory → model → tools → model … until the model answers without asking for a tool, or
+ * the step limit. Emits the turn's events in order and ends with exactly one {@link AgentEvent.TurnCompleted}; the
+ * {@link TurnRunner} persists the conversation before passing that last event on.
+ */
+@ApplicationScoped
+public class AgentLoop {
+
+    private final FirewallStage firewall;
+    private final MemoryStage memory;
+    private final ModelStage model;
+    private final ToolStage tools;
+    private final WardenConfig config;
+
+    AgentLoop(FirewallStage firewall, MemoryStage memory, ModelStage model, ToolStage tools, WardenConfig config) {
+        this.firewall = firewall;
+        this.memory = memory;
+        this.model = model;
+        this.tools = tools;
+        this.config = config;
+    }
+
+    public Multi<AgentEvent> run(Turn turn) {
+        return firewall.screen(turn).onItem().transformToMulti(screening -> switch (screening) {
+            case Screening.Accepted accepted -> converse(turn, accepted.text());
+            case Screening.Rejected rejected ->
+                Multi.createFrom()
+                        .items(
+                                rejected.error(),
+                                new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.ERROR, turn.usage()));
+        });
+    }
+
+    private Multi<AgentEvent> converse(Turn turn, String text) {
+        return memory.recall(turn)
+                .invoke(turn::setHistory)
+                .invoke(() -> turn.add(UserMessage.from(text)))
+                .onItem()
+                .transformToMulti(ignored -> step(turn));
+    }
+
+    private Multi<AgentEvent> step(Turn turn) {
+        int step = turn.nextStep();
+        return model.stream(turn, request(turn)).onItem().transformToMultiAndConcatenate(event -> switch (event) {
+            case ModelEvent.Token token -> {
+                turn.appendPartial(token.text());
+                yield Multi.createFrom().item(new AgentEvent.Token(token.text()));
+            }
+            case ModelEvent.Completed completed -> afterAnswer(turn, step, completed.response());
+        });
+    }
+
+    private Multi<AgentEvent> afterAnswer(Turn turn, int step, ChatResponse response) {
+        AiMessage answer = response.aiMessage();
+        turn.add(answer);
+        turn.addUsage(usage(response.tokenUsage()));
+        if (!answer.hasToolExecutionRequests()) {
+            return Multi.createFrom().item(new AgentEvent.TurnCompleted(finishReason(response), turn.usage()));
+        }
+        if (step >= config.agent().maxSteps()) {
+            return Multi.createFrom()
+                    .item(new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.STEP_LIMIT, turn.usage()));
+        }
+        Multi<AgentEvent> toolEvents = tools.execute(turn, answer.toolExecutionRequests())
+                .invoke(event -> {
+                    if (event instanceof AgentEvent.ToolResult result) {
+                        turn.add(ToolExecutionResultMessage.from(result.toolCallId(), result.tool(), result.result()));
+                    }
+                });
+        return Multi.createBy()
+                .concatenating()
+                .streams(toolEvents, Multi.createFrom().deferred(() -> step(turn)));
+    }
+
+    private ChatRequest request(Turn turn) {
+        List<ChatMessage> messages = new ArrayList<>();
+        messages.add(SystemMessage.from(config.agent().systemPrompt()));
+        messages.addAll(turn.history());
+        messages.addAll(turn.transcript());
+        return ChatRequest.builder()
+                .messages(messages)
+                .toolSpecifications(tools.specifications(turn))
+                .build();
+    }
+
+    static AgentEvent.Usage usage(TokenUsage usage) {
+        if (usage == null) {
+            return AgentEvent.Usage.NONE;
+        }
+        return new AgentEvent.Usage(usage.inputTokenCount(), usage.outputTokenCount(), usage.totalTokenCount());
+    }
+
+    static String finishReason(ChatResponse response) {
+        FinishReason reason = response.finishReason();
+        if (reason == null || reason == FinishReason.TOOL_EXECUTION) {
+            return AgentEvent.TurnCompleted.STOP;
+        }
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.warden.agent;
+
+import dev.warden.agent.ModelStage.ModelNotConfiguredException;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Runs turns: at most one per session, cancellable, each closed exactly once. Closing a turn remembers its
+ * conversation first and only then reports {@code turn_completed}, so the next turn always sees this one.
+ */
+@ApplicationScoped
+public class TurnRunner {
+
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("warden.turn.outcome");
+
+    private final AgentLoop loop;
+    private final MemoryStage memory;
+    private final TurnEvents events;
+    private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
+
+    TurnRunner(AgentLoop loop, MemoryStage memory, TurnEvents events) {
+        this.loop = loop;
+        this.memory = memory;
+        this.events = events;
+    }
+
+    /** Starts the turn, or returns false when its session already has one running. */
+    public boolean start(Turn turn) {
+        Running slot = new Running(turn);
+        if (running.putIfAbsent(turn.sessionId(), slot) != null) {
+            return false;
+        }
+        events.emit(turn, new AgentEvent.TurnStarted(turn.messageId()));
+        slot.subscription = loop.run(turn)
+                .subscribe()
+                .with(
+                        event -> {
+                            if (event instanceof AgentEvent.TurnCompleted completed) {
+                                close(turn, completed, null);
+                            } else if (!turn.isFinished()) {
+                                events.emit(turn, event);
+                            }
+                        },
+                        failure -> close(turn, null, failure));
+        return true;
+    }
+
+    /** Cancels the running turn {@code turnId} of the session; false when no such turn is running. */
+    public boolean cancel(String sessionId, String turnId) {
+        Running slot = running.get(sessionId);
+        if (slot == null || !slot.turn.id().equals(turnId) || slot.turn.isFinished()) {
+            return false;
+        }
+        Cancellable subscription = slot.subscription;
+        if (subscription != null) {
+            subscription.cancel();
+        }
+        close(slot.turn, new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.CANCELLED, slot.turn.usage()), null);
+        return true;
+    }
+
+    public Optional<Turn> active(String sessionId) {
+        return Optional.ofNullable(running.get(sessionId)).map(slot -> slot.turn);
+    }
+
+    private void close(Turn turn, AgentEvent.TurnCompleted completed, Throwable failure) {
+        if (!turn.finish()) {
+            return;
+        }
+        AgentEvent.TurnCompleted last = completed != null
+                ? completed
+                : new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.ERROR, turn.usage());
+        if (failure != null) {
+            events.emit(turn, errorFor(failure));
+        }
+        String why = switch (last.finishReason()) {
+            case AgentEvent.TurnCompleted.CANCELLED -> "the turn was cancelled";
+            case AgentEvent.TurnCompleted.STEP_LIMIT -> "the turn reached its step limit";
+            default -> "the turn ended";
+        };
+        memory.remember(turn, turn.closedTranscript(why))
+                .onFailure()
+                .recoverWithUni(e -> {
+                    Log.errorf(e, "Could not remember turn %s of session %s", turn.id(), turn.sessionId());
+                    return Uni.createFrom().voidItem();
+                })
+                .subscribe()
+                .with(ignored -> {
+                    running.remove(turn.sessionId());
+                    events.emit(turn, last);
+                    Span span = Span.fromContext(turn.traceContext());
+                    span.setAttribute(OUTCOME, last.finishReason());
+                    if (failure != null) {
+                        span.recordException(failure);
+                        span.setStatus(StatusCode.ERROR);
+                    }
+                    span.end();
+                });
+    }
+
+    static AgentEvent.Error errorFor(Throwable failure) {
+        if (failure instanceof ModelNotConfiguredException notConfigured) {
+            return AgentEvent.Error.of(dev.warden.agent.ErrorCodes.MODEL_NOT_CONFIGURED, notConfigured.getMessage());
+        }
+        if (failure instanceof ModelFailure modelFailure) {
+            return AgentEvent.Error.of(ErrorCodes.MODEL_ERROR, modelFailure.getMessage());
+        }
+        Log.error("Turn failed unexpectedly", failure);
+        return AgentEvent.Error.of(ErrorCodes.INTERNAL_ERROR, "The turn failed unexpectedly; the session can go on.");
+    }
+
+    private static final class Running {
+        final Turn turn;
+        volatile Cancellable subscription;
+
+        Running(Turn turn) {
+            this.turn = turn;
+        }
+    }
+}

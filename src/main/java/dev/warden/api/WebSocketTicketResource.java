@@ -1,0 +1,30 @@
+package dev.warden.api;
+
+import dev.warden.security.TicketStore;
+import dev.warden.security.TokenIdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** One-time tickets for browsers to open {@code /ws/chat?ticket=...} (see docs/protocol.md). */
+@Path("/api/ws-tickets")
+@Produces(MediaType.APPLICATION_JSON)
+public class WebSocketTicketResource {
+
+    private final TicketStore tickets;
+    private final SecurityIdentity identity;
+
+    WebSocketTicketResource(TicketStore tickets, SecurityIdentity identity) {
+        this.tickets = tickets;
+        this.identity = identity;
+    }
+
+    @POST
+    @RolesAllowed("user")
+    public TicketStore.Ticket issue() {
+        return tickets.issue(TokenIdentityProvider.user(identity).id());
+    }
+}

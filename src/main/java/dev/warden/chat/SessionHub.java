@@ -1,0 +1,283 @@
+package dev.warden.chat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.agent.AgentEvent;
+import dev.warden.agent.Turn;
+import dev.warden.agent.TurnEvents;
+import dev.warden.journal.EventJournal;
+import dev.warden.journal.JournalEntry;
+import io.quarkus.logging.Log;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Each session's outgoing stream. Everything a session sends goes through one queue per session, drained by one worker
+ * at a time: session events get the next {@code seq}, are committed to the journal (a batch per drain), and only then
+ * go to every live connection of the session. Replies to one connection ({@code session_ready}, {@code pong}, errors
+ * about its own input) go through the same queue, so they interleave with events in a well-defined order; they carry
+ * the current seq and do not advance it.
+ */
+@ApplicationScoped
+public class SessionHub implements TurnEvents {
+
+    private final EventJournal journal;
+    private final ObjectMapper mapper;
+    private final Executor executor;
+    private final ConcurrentMap<String, SessionStream> streams = new ConcurrentHashMap<>();
+
+    @jakarta.inject.Inject
+    SessionHub(EventJournal journal, ObjectMapper mapper) {
+        this(journal, mapper, Infrastructure.getDefaultWorkerPool());
+    }
+
+    SessionHub(EventJournal journal, ObjectMapper mapper, Executor executor) {
+        this.journal = journal;
+        this.mapper = mapper;
+        this.executor = executor;
+    }
+
+    @Override
+    public void emit(Turn turn, AgentEvent event) {
+        publish(turn.sessionId(), turn.id(), turn.traceId(), event);
+    }
+
+    /** Appends {@code event} to the session and sends it to its live connections. */
+    public void publish(String sessionId, String turnId, String traceId, AgentEvent event) {
+        // The journal keeps microseconds; so does the live message, so a replayed event is byte-for-byte the same.
+        stream(sessionId)
+                .submit(new Publish(turnId, traceId, event, Instant.now().truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    /** Sends {@code reply} to one connection only, after everything queued before it. */
+    public void reply(String sessionId, WebSocketConnection connection, String traceId, Object reply, String type) {
+        stream(sessionId).submit(new Reply(connection, traceId, reply, type));
+    }
+
+    /**
+     * Attaches a connection. A live one receives every event published from now on; one that is not live (a
+     * re-attaching client) receives nothing until it {@link #resume resumes}.
+     */
+    public void attach(String sessionId, WebSocketConnection connection, boolean live) {
+        stream(sessionId).connections.put(connection.id(), new Attached(connection, live));
+    }
+
+    public void detach(String sessionId, String connectionId) {
+        SessionStream stream = streams.get(sessionId);
+        if (stream != null) {
+            stream.connections.remove(connectionId);
+        }
+    }
+
+    /** Sends the connection every event after {@code lastSeq} in order, then makes it live: no gap, no duplicate. */
+    public void resume(String sessionId, WebSocketConnection connection, String replyTo, String traceId, long lastSeq) {
+        stream(sessionId).submit(new Resume(connection, replyTo, traceId, lastSeq));
+    }
+
+    /** The session's last seq (0 for a new session). Blocking on first use of a session. */
+    public long head(String sessionId) {
+        return stream(sessionId).head();
+    }
+
+    private SessionStream stream(String sessionId) {
+        return streams.computeIfAbsent(sessionId, SessionStream::new);
+    }
+
+    String render(
+            String type, String sessionId, long seq, String traceId, String turnId, Instant ts, ObjectNode payload) {
+        ObjectNode message = mapper.createObjectNode();
+        message.put("type", type);
+        message.put("sessionId", sessionId);
+        message.put("seq", seq);
+        message.put("traceId", traceId);
+        if (turnId != null) {
+            message.put("turnId", turnId);
+        }
+        message.put("ts", ts.toString());
+        message.setAll(payload);
+        return message.toString();
+    }
+
+    private sealed interface Command {}
+
+    private record Publish(String turnId, String traceId, AgentEvent event, Instant ts) implements Command {}
+
+    private record Reply(WebSocketConnection connection, String traceId, Object reply, String type)
+            implements Command {}
+
+    private record Resume(WebSocketConnection connection, String replyTo, String traceId, long lastSeq)
+            implements Command {}
+
+    private static final class Attached {
+        final WebSocketConnection connection;
+        volatile boolean live;
+
+        Attached(WebSocketConnection connection, boolean live) {
+            this.connection = connection;
+            this.live = live;
+        }
+    }
+
+    private final class SessionStream {
+        final String sessionId;
+        final Queue<Command> queue = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean draining = new AtomicBoolean();
+        final Map<String, Attached> connections = new ConcurrentHashMap<>();
+        private long lastSeq = -1;
+
+        SessionStream(String sessionId) {
+            this.sessionId = sessionId;
+        }
+
+        void submit(Command command) {
+            queue.add(command);
+            if (draining.compareAndSet(false, true)) {
+                executor.execute(this::drain);
+            }
+        }
+
+        synchronized long head() {
+            if (lastSeq < 0) {
+                lastSeq = journal.lastSeq(sessionId);
+            }
+            return lastSeq;
+        }
+
+        private void drain() {
+            do {
+                try {
+                    List<Publish> batch = new ArrayList<>();
+                    Command command;
+                    while ((command = queue.poll()) != null) {
+                        if (command instanceof Publish publish) {
+                            batch.add(publish);
+                            continue;
+                        }
+                        flush(batch);
+                        batch.clear();
+                        switch (command) {
+                            case Reply reply -> sendReply(reply);
+                            case Resume resume -> resume(resume);
+                            case Publish publish -> throw new IllegalStateException("unreachable");
+                        }
+                    }
+                    flush(batch);
+                } catch (RuntimeException e) {
+                    Log.errorf(e, "Session %s: could not deliver events", sessionId);
+                } finally {
+                    draining.set(false);
+                }
+            } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+        }
+
+        private synchronized void flush(List<Publish> batch) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            long seq = head();
+            List<JournalEntry> entries = new ArrayList<>(batch.size());
+            List<ObjectNode> payloads = new ArrayList<>(batch.size());
+            for (Publish publish : batch) {
+                ObjectNode payload = mapper.valueToTree(publish.event());
+                payloads.add(payload);
+                entries.add(new JournalEntry(
+                        sessionId,
+                        ++seq,
+                        publish.event().type(),
+                        publish.turnId(),
+                        publish.traceId(),
+                        publish.ts(),
+                        payload.toString()));
+            }
+            journal.append(entries);
+            lastSeq = seq;
+            for (int i = 0; i < entries.size(); i++) {
+                JournalEntry entry = entries.get(i);
+                String text = render(
+                        entry.type(),
+                        sessionId,
+                        entry.seq(),
+                        entry.traceId(),
+                        entry.turnId(),
+                        entry.ts(),
+                        payloads.get(i));
+                for (Attached attached : connections.values()) {
+                    if (attached.live) {
+                        send(attached.connection, text);
+                    }
+                }
+            }
+        }
+
+        private void sendReply(Reply reply) {
+            ObjectNode payload = mapper.valueToTree(reply.reply());
+            send(
+                    reply.connection(),
+                    render(reply.type(), sessionId, head(), reply.traceId(), null, Instant.now(), payload));
+        }
+
+        private void resume(Resume resume) {
+            long head = head();
+            if (resume.lastSeq() > head) {
+                AgentEvent.Error error = new AgentEvent.Error(
+                        dev.warden.agent.ErrorCodes.SEQ_OUT_OF_RANGE,
+                        "lastSeq " + resume.lastSeq() + " is beyond the session's last event (" + head + ").",
+                        resume.replyTo(),
+                        "lastSeq",
+                        true);
+                sendReply(new Reply(resume.connection(), resume.traceId(), error, error.type()));
+                return;
+            }
+            for (JournalEntry entry : journal.between(sessionId, resume.lastSeq(), head)) {
+                send(
+                        resume.connection(),
+                        render(
+                                entry.type(),
+                                sessionId,
+                                entry.seq(),
+                                entry.traceId(),
+                                entry.turnId(),
+                                entry.ts(),
+                                payload(entry.payload())));
+            }
+            Attached attached = connections.get(resume.connection().id());
+            if (attached != null) {
+                attached.live = true;
+            }
+        }
+
+        private ObjectNode payload(String json) {
+            try {
+                return (ObjectNode) mapper.readTree(json);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Corrupt journal payload in session " + sessionId, e);
+            }
+        }
+
+        private void send(WebSocketConnection connection, String text) {
+            if (!connection.isOpen()) {
+                connections.remove(connection.id());
+                return;
+            }
+            try {
+                connection.sendTextAndAwait(text);
+            } catch (RuntimeException e) {
+                Log.debugf("Session %s: dropping connection %s: %s", sessionId, connection.id(), e.getMessage());
+                connections.remove(connection.id());
+            }
+        }
+    }
+}

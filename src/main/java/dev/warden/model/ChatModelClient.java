@@ -1,0 +1,25 @@
+package dev.warden.model;
+
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+
+/** One configured model provider that streams answers and can abandon a call midway. */
+public interface ChatModelClient {
+
+    /** The provider, as OpenTelemetry's {@code gen_ai.provider.name} names it (e.g. {@code openai}). */
+    String provider();
+
+    /** The model requested, e.g. {@code gpt-4o-mini}. */
+    String model();
+
+    /**
+     * Starts streaming the answer to {@code request} into {@code handler}. The returned call's {@link Call#cancel()}
+     * closes the provider's HTTP request; after it, the handler hears nothing more.
+     */
+    Call stream(ChatRequest request, StreamingChatResponseHandler handler);
+
+    /** A model call in flight. */
+    interface Call {
+        void cancel();
+    }
+}

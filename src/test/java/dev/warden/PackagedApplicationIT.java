@@ -1,0 +1,115 @@
+package dev.warden;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.warden.testing.OpenAiStream;
+import dev.warden.testing.WardenProcess;
+import dev.warden.testing.WsClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar, started as an operator starts it: restarts, the root check, a quiet log. */
+class PackagedApplicationIT {
+
+    static final String TOKEN = "it-admin-token";
+    static WireMockServer provider;
+    static Path work;
+
+    @BeforeAll
+    static void startProvider() throws Exception {
+        provider = new WireMockServer(wireMockConfig().dynamicPort());
+        provider.start();
+        work = Files.createTempDirectory(Path.of("target"), "it-");
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        provider.stop();
+    }
+
+    static Map<String, String> env(Path dataDir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("WARDEN_DATA_DIR", dataDir.toString());
+        env.put("WARDEN_ALLOW_ROOT", "true");
+        env.put("WARDEN_AUTH_BOOTSTRAP_TOKEN", TOKEN);
+        env.put("QUARKUS_LANGCHAIN4J_OPENAI_BASE_URL", "http://localhost:" + provider.port() + "/v1/");
+        env.put("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", "it-key");
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms");
+        return env;
+    }
+
+    @Test
+    void theConversationSurvivesARestartAndTheLogStaysQuiet() throws Exception {
+        Path data = work.resolve("restart-data");
+        provider.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("RESTART"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "text/event-stream")
+                        .withBody(OpenAiStream.create()
+                                .text("I will remember 42.")
+                                .finish("stop", 5, 5))));
+        String sessionId;
+        long lastSeq;
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("first.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "")) {
+                sessionId = ws.await("session_ready").path("sessionId").asText();
+                ws.say("RESTART: the answer is 42");
+                lastSeq = ws.untilTurnCompleted().getLast().path("seq").asLong();
+            }
+            Thread.sleep(500);
+            warden.stop();
+            assertThat(warden.log())
+                    .doesNotContain("Failed to export")
+                    .doesNotContain("ERROR")
+                    .doesNotContain("Unrecognized configuration key");
+        }
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("second.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "sessionId=" + sessionId)) {
+                JsonNode ready = ws.await("session_ready");
+                assertThat(ready.path("resumed").asBoolean()).isTrue();
+                assertThat(ready.path("lastSeq").asLong()).isEqualTo(lastSeq);
+                ws.say("RESTART: what was the answer?");
+                List<JsonNode> turn = ws.untilTurnCompleted();
+                assertThat(turn.getFirst().path("seq").asLong()).isEqualTo(lastSeq + 1);
+            }
+        }
+        var requests = provider.findAll(
+                postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("RESTART")));
+        assertThat(requests).hasSize(2);
+        String second = new ObjectMapper()
+                .readTree(requests.get(1).getBodyAsString())
+                .path("messages")
+                .toString();
+        assertThat(second).contains("the answer is 42").contains("I will remember 42.");
+    }
+
+    @Test
+    void itRefusesToRunAsRootUnlessAllowed() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only meaningful when the tests run as root");
+        Map<String, String> env = env(work.resolve("root-data"));
+        env.put("WARDEN_ALLOW_ROOT", "false");
+        try (WardenProcess warden = WardenProcess.start(env, work.resolve("root.log"))) {
+            assertThat(warden.awaitExit()).isEqualTo(1);
+            assertThat(warden.log()).contains("refuses to run as root").doesNotContain("\tat ");
+        }
+        assertThat(work.resolve("root-data")).doesNotExist();
+    }
+}
