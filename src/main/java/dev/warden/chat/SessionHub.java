@@ -58,13 +58,12 @@ public class SessionHub implements TurnEvents {
     /** Appends {@code event} to the session and sends it to its live connections. */
     public void publish(String sessionId, String turnId, String traceId, AgentEvent event) {
         // The journal keeps microseconds; so does the live message, so a replayed event is byte-for-byte the same.
-        stream(sessionId)
-                .submit(new Publish(turnId, traceId, event, Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        submit(sessionId, new Publish(turnId, traceId, event, Instant.now().truncatedTo(ChronoUnit.MICROS)));
     }
 
     /** Sends {@code reply} to one connection only, after everything queued before it. */
     public void reply(String sessionId, WebSocketConnection connection, String traceId, Object reply, String type) {
-        stream(sessionId).submit(new Reply(connection, traceId, reply, type));
+        submit(sessionId, new Reply(connection, traceId, reply, type));
     }
 
     /**
@@ -72,28 +71,52 @@ public class SessionHub implements TurnEvents {
      * re-attaching client) receives nothing until it {@link #resume resumes}.
      */
     public void attach(String sessionId, WebSocketConnection connection, boolean live) {
-        stream(sessionId).connections.put(connection.id(), new Attached(connection, live));
+        streams.compute(sessionId, (id, stream) -> {
+            SessionStream attachedTo = stream != null ? stream : new SessionStream(id);
+            attachedTo.connections.put(connection.id(), new Attached(connection, live));
+            return attachedTo;
+        });
     }
 
     public void detach(String sessionId, String connectionId) {
-        SessionStream stream = streams.get(sessionId);
-        if (stream != null) {
+        streams.computeIfPresent(sessionId, (id, stream) -> {
             stream.connections.remove(connectionId);
-        }
+            return stream.idle() ? null : stream;
+        });
     }
 
     /** Sends the connection every event after {@code lastSeq} in order, then makes it live: no gap, no duplicate. */
     public void resume(String sessionId, WebSocketConnection connection, String replyTo, String traceId, long lastSeq) {
-        stream(sessionId).submit(new Resume(connection, replyTo, traceId, lastSeq));
+        submit(sessionId, new Resume(connection, replyTo, traceId, lastSeq));
     }
 
     /** The session's last seq (0 for a new session). Blocking on first use of a session. */
     public long head(String sessionId) {
-        return stream(sessionId).head();
+        return streams.computeIfAbsent(sessionId, SessionStream::new).head();
     }
 
-    private SessionStream stream(String sessionId) {
-        return streams.computeIfAbsent(sessionId, SessionStream::new);
+    /**
+     * Queues a command, creating the session's stream if needed. Queueing happens inside the map's atomic update, and
+     * a stream leaves the map only when idle (no connection, nothing queued, not draining), so no command can reach a
+     * stream that is no longer the session's: two drains of one session never run at once.
+     */
+    private void submit(String sessionId, Command command) {
+        SessionStream stream = streams.compute(sessionId, (id, existing) -> {
+            SessionStream target = existing != null ? existing : new SessionStream(id);
+            target.queue.add(command);
+            return target;
+        });
+        stream.startDrain();
+    }
+
+    /** Forgets a session's stream once nothing uses it; its seq is reloaded from the journal when needed again. */
+    private void evictIfIdle(String sessionId) {
+        streams.computeIfPresent(sessionId, (id, stream) -> stream.idle() ? null : stream);
+    }
+
+    /** Whether the session's stream is held in memory (for tests of the eviction). */
+    boolean inMemory(String sessionId) {
+        return streams.containsKey(sessionId);
     }
 
     String render(
@@ -142,11 +165,14 @@ public class SessionHub implements TurnEvents {
             this.sessionId = sessionId;
         }
 
-        void submit(Command command) {
-            queue.add(command);
+        void startDrain() {
             if (draining.compareAndSet(false, true)) {
                 executor.execute(this::drain);
             }
+        }
+
+        boolean idle() {
+            return connections.isEmpty() && queue.isEmpty() && !draining.get();
         }
 
         synchronized long head() {
@@ -181,6 +207,9 @@ public class SessionHub implements TurnEvents {
                     draining.set(false);
                 }
             } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+            if (connections.isEmpty()) {
+                evictIfIdle(sessionId);
+            }
         }
 
         private synchronized void flush(List<Publish> batch) {

@@ -480,6 +480,28 @@ class ChatWebSocketTest {
         }
     }
 
+    @jakarta.inject.Inject
+    SessionHub hub;
+
+    @Test
+    void aSessionNobodyIsConnectedToIsForgottenByTheHubAndComesBackIntact() {
+        stubOpenAi(marker, OpenAiStream.create().text("kept").finish("stop", 1, 1));
+        String sessionId;
+        long lastSeq;
+        try (WsClient ws = WsClient.connect(base, token, "")) {
+            sessionId = ws.await("session_ready").path("sessionId").asText();
+            ws.say("remember me " + marker);
+            lastSeq = ws.untilTurnCompleted().getLast().path("seq").asLong();
+            assertThat(hub.inMemory(sessionId)).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !hub.inMemory(sessionId));
+        try (WsClient ws = WsClient.connect(base, token, "sessionId=" + sessionId)) {
+            assertThat(ws.await("session_ready").path("lastSeq").asLong()).isEqualTo(lastSeq);
+            ws.say("again " + marker);
+            assertThat(ws.await("turn_started").path("seq").asLong()).isEqualTo(lastSeq + 1);
+        }
+    }
+
     @Test
     void someoneElsesSessionIsRefusedExactlyLikeAnUnknownOne() {
         String sessionId;
