@@ -9,35 +9,36 @@ CREATE TABLE users (
 );
 
 CREATE TABLE sessions (
-    id             VARCHAR(36)  PRIMARY KEY,
-    user_id        VARCHAR(36)  NOT NULL REFERENCES users (id),
-    title          VARCHAR(200),
-    created_at     TIMESTAMP WITH TIME ZONE NOT NULL,
-    last_activity  TIMESTAMP WITH TIME ZONE NOT NULL
+    id               VARCHAR(36)  PRIMARY KEY,
+    user_id          VARCHAR(36)  NOT NULL REFERENCES users (id),
+    title            VARCHAR(200),
+    created_at       TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_activity    TIMESTAMP WITH TIME ZONE NOT NULL,
+    -- The turn that started and has not ended yet, which node runs it, and until when that node vouches for it
+    -- (renewed while the turn runs). A restart or another node closes it with turn_interrupted.
+    open_turn_id     VARCHAR(36),
+    open_turn_node   VARCHAR(200),
+    open_turn_lease  TIMESTAMP WITH TIME ZONE
 );
 
 CREATE INDEX sessions_by_user ON sessions (user_id, last_activity);
 
--- Every server message of a session, in order; seq is the session's gap-free sequence (1, 2, 3, ...).
+-- The journal: every event of a session, in order. Events the client sees have sub = 0 and seq is the session's
+-- gap-free wire sequence (1, 2, 3, ...); internal facts (model requests, tool invocations, ...) follow the event they
+-- come after, as (seq, 1), (seq, 2), ...
 CREATE TABLE session_events (
     session_id  VARCHAR(36) NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
     seq         BIGINT      NOT NULL,
+    sub         INTEGER     NOT NULL,
     type        VARCHAR(40) NOT NULL,
     turn_id     VARCHAR(36),
     trace_id    VARCHAR(32),
     ts          TIMESTAMP WITH TIME ZONE NOT NULL,
     payload     VARCHAR     NOT NULL,
-    PRIMARY KEY (session_id, seq)
+    PRIMARY KEY (session_id, seq, sub)
 );
 
--- The conversation as the model saw it (langchain4j ChatMessage JSON), for the recent-conversation window.
-CREATE TABLE conversation_messages (
-    session_id  VARCHAR(36) NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    idx         INTEGER     NOT NULL,
-    turn_id     VARCHAR(36) NOT NULL,
-    message     VARCHAR     NOT NULL,
-    PRIMARY KEY (session_id, idx)
-);
+CREATE INDEX session_events_by_type ON session_events (session_id, type, seq);
 
 -- One-time tickets that let a browser open /ws/chat (it cannot send an Authorization header on a WebSocket).
 CREATE TABLE ws_tickets (

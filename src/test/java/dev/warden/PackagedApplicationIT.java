@@ -112,4 +112,135 @@ class PackagedApplicationIT {
         }
         assertThat(work.resolve("root-data")).doesNotExist();
     }
+
+    @Test
+    void aTurnCutOffByKill9IsInterruptedAfterTheRestartAndNothingTheClientSawIsLost() throws Exception {
+        Path data = work.resolve("crash-data");
+        StringBuilder slow = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            slow.append("data: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"},\"finish_reason\":null}]}\n\n");
+        }
+        provider.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("CRASH-SLOW"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "text/event-stream")
+                        .withBody(slow.toString())
+                        .withChunkedDribbleDelay(300, 60_000)));
+        provider.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("CRASH-AFTER"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "text/event-stream")
+                        .withBody(OpenAiStream.create().text("Back.").finish("stop", 1, 1))));
+        String sessionId;
+        List<JsonNode> seen;
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("crash-1.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "")) {
+                sessionId = ws.await("session_ready").path("sessionId").asText();
+                ws.say("CRASH-SLOW tell me a long story");
+                ws.await("token");
+                ws.await("token");
+                seen = ws.received();
+                warden.kill();
+            }
+        }
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("crash-2.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "sessionId=" + sessionId)) {
+                ws.await("session_ready");
+                ws.send("resume", "lastSeq", 0);
+                JsonNode interrupted = ws.await("turn_interrupted");
+                assertThat(interrupted.path("reason").asText()).isEqualTo("the service restarted");
+                List<JsonNode> journaled = ws.received().stream()
+                        .filter(m -> !m.path("type").asText().equals("session_ready"))
+                        .toList();
+                List<JsonNode> seenEvents = seen.stream()
+                        .filter(m -> !m.path("type").asText().equals("session_ready"))
+                        .toList();
+                assertThat(journaled.subList(0, seenEvents.size())).isEqualTo(seenEvents);
+                assertThat(interrupted.path("seq").asLong()).isEqualTo(journaled.size());
+
+                ws.say("CRASH-AFTER are you back?");
+                List<JsonNode> turn = ws.untilTurnCompleted();
+                assertThat(turn.getLast().path("finishReason").asText()).isEqualTo("stop");
+            }
+        }
+        var requests = provider.findAll(
+                postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("CRASH-AFTER")));
+        String conversation = new ObjectMapper()
+                .readTree(requests.getFirst().getBodyAsString())
+                .path("messages")
+                .toString();
+        assertThat(conversation).contains("CRASH-SLOW tell me a long story").contains("tick tick");
+    }
+
+    @Test
+    void theReplayCommandVerifiesAnExportedSessionWithoutTheDatabase() throws Exception {
+        Path data = work.resolve("replay-data");
+        provider.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("REPLAY-ME"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "text/event-stream")
+                        .withBody(OpenAiStream.create()
+                                .text("Replayed ", "answer.")
+                                .finish("stop", 4, 2))));
+        Path file = work.resolve("session.jsonl");
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("replay-source.log"))) {
+            warden.awaitReady();
+            String sessionId;
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "")) {
+                sessionId = ws.await("session_ready").path("sessionId").asText();
+                ws.say("REPLAY-ME please");
+                ws.untilTurnCompleted();
+            }
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            warden.base().resolve("/api/sessions/" + sessionId + "/export"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofFile(file));
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
+        Map<String, String> noServer = new HashMap<>();
+        noServer.put("WARDEN_DATA_DIR", work.resolve("replay-elsewhere").toString());
+
+        try (WardenProcess replay =
+                WardenProcess.start(noServer, work.resolve("replay-ok.log"), "replay", file.toString())) {
+            assertThat(replay.awaitExit()).as(replay.log()).isEqualTo(0);
+            assertThat(replay.log()).contains("identical: 1 turn(s)");
+        }
+        String original = Files.readString(file);
+        Path tampered = work.resolve("tampered.jsonl");
+        // What the pipeline would now send the model differs from the recording: only the user_input fact changes.
+        StringBuilder changed = new StringBuilder();
+        for (String line : original.split("\n")) {
+            changed.append(line.contains("\"type\":\"user_input\"") ? line.replace("please", "pretty please") : line)
+                    .append('\n');
+        }
+        Files.writeString(tampered, changed.toString());
+        try (WardenProcess replay =
+                WardenProcess.start(noServer, work.resolve("replay-div.log"), "replay", tampered.toString())) {
+            assertThat(replay.awaitExit()).as(replay.log()).isEqualTo(1);
+            assertThat(replay.log()).contains("divergent at seq");
+        }
+        Path truncated = work.resolve("truncated.jsonl");
+        Files.writeString(truncated, original.substring(0, original.length() - 40));
+        try (WardenProcess replay =
+                WardenProcess.start(noServer, work.resolve("replay-bad.log"), "replay", truncated.toString())) {
+            assertThat(replay.awaitExit()).as(replay.log()).isEqualTo(2);
+            assertThat(replay.log()).contains("export_truncated");
+        }
+        try (WardenProcess replay = WardenProcess.start(
+                noServer,
+                work.resolve("replay-none.log"),
+                "replay",
+                work.resolve("missing.jsonl").toString())) {
+            assertThat(replay.awaitExit()).isEqualTo(2);
+        }
+        assertThat(work.resolve("replay-elsewhere"))
+                .as("replay keeps no database")
+                .doesNotExist();
+    }
 }

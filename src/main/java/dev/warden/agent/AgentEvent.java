@@ -5,8 +5,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What a turn tells the client, in order. The WebSocket endpoint only serialises these (inside the envelope: type,
- * sessionId, seq, traceId, turnId, ts) and the journal only appends them. Field names are part of the wire protocol.
+ * What happens in a turn, in order. The journal appends every event; the WebSocket endpoint serialises those the client
+ * sees (inside the envelope: type, sessionId, seq, traceId, turnId, ts) and never sends a {@link Fact}. Field names are
+ * part of the wire protocol and of the journal's export format.
  */
 public sealed interface AgentEvent {
 
@@ -80,6 +81,76 @@ public sealed interface AgentEvent {
         @Override
         public String type() {
             return "error";
+        }
+    }
+
+    /**
+     * The turn was cut off by a restart of the service (or a fork in the middle of it); nothing more will come of it. Ends
+     * the turn like {@link TurnCompleted}.
+     */
+    record TurnInterrupted(String reason) implements AgentEvent {
+        @Override
+        public String type() {
+            return "turn_interrupted";
+        }
+    }
+
+    /**
+     * An internal fact the journal keeps so a turn can be reproduced and audited — never sent to the client. Facts are
+     * journaled between the client events, in order.
+     */
+    sealed interface Fact extends AgentEvent {}
+
+    /** The user's message exactly as it arrived, before the firewall. The first fact of every turn. */
+    record MessageReceived(String messageId, String text) implements Fact {
+        @Override
+        public String type() {
+            return "message_received";
+        }
+    }
+
+    /** The text the firewall let through: the turn's user message as the model sees it. */
+    record UserInput(String text) implements Fact {
+        @Override
+        public String type() {
+            return "user_input";
+        }
+    }
+
+    /** One model call as sent: the provider, the model, every message (langchain4j's JSON) and the tools offered. */
+    record ModelRequest(int step, String provider, String model, JsonNode messages, JsonNode tools) implements Fact {
+        @Override
+        public String type() {
+            return "model_request";
+        }
+    }
+
+    /** The model's complete answer to one call: its message (text and tool calls), finish reason and usage. */
+    record ModelResponse(int step, JsonNode message, String finishReason, Usage usage) implements Fact {
+        @Override
+        public String type() {
+            return "model_response";
+        }
+    }
+
+    /** One tool call as executed: its arguments as the model sent them and the raw result. */
+    record ToolInvocation(
+            String toolCallId, String tool, String arguments, String result, boolean error, long durationMillis)
+            implements Fact {
+        @Override
+        public String type() {
+            return "tool_invocation";
+        }
+    }
+
+    /**
+     * The turn's messages as the conversation keeps them (langchain4j's JSON), recorded once when the turn ends: the
+     * session's conversation window is read from these.
+     */
+    record Conversation(JsonNode messages) implements Fact {
+        @Override
+        public String type() {
+            return "conversation";
         }
     }
 

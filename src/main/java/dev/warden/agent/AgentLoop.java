@@ -32,7 +32,8 @@ public class AgentLoop {
     private final ToolStage tools;
     private final WardenConfig config;
 
-    AgentLoop(FirewallStage firewall, MemoryStage memory, ModelStage model, ToolStage tools, WardenConfig config) {
+    public AgentLoop(
+            FirewallStage firewall, MemoryStage memory, ModelStage model, ToolStage tools, WardenConfig config) {
         this.firewall = firewall;
         this.memory = memory;
         this.model = model;
@@ -41,8 +42,19 @@ public class AgentLoop {
     }
 
     public Multi<AgentEvent> run(Turn turn) {
+        Multi<AgentEvent> received =
+                Multi.createFrom().item(new AgentEvent.MessageReceived(turn.messageId(), turn.text()));
+        return Multi.createBy().concatenating().streams(received, screenAndConverse(turn));
+    }
+
+    private Multi<AgentEvent> screenAndConverse(Turn turn) {
         return firewall.screen(turn).onItem().transformToMulti(screening -> switch (screening) {
-            case Screening.Accepted accepted -> converse(turn, accepted.text());
+            case Screening.Accepted accepted ->
+                Multi.createBy()
+                        .concatenating()
+                        .streams(
+                                Multi.createFrom().item(new AgentEvent.UserInput(accepted.text())),
+                                converse(turn, accepted.text()));
             case Screening.Rejected rejected ->
                 Multi.createFrom()
                         .items(
@@ -61,7 +73,16 @@ public class AgentLoop {
 
     private Multi<AgentEvent> step(Turn turn) {
         int step = turn.nextStep();
-        return model.stream(turn, request(turn)).onItem().transformToMultiAndConcatenate(event -> switch (event) {
+        ChatRequest request = request(turn);
+        return model.stream(turn, request).onItem().transformToMultiAndConcatenate(event -> switch (event) {
+            case ModelEvent.Started started ->
+                Multi.createFrom()
+                        .item(new AgentEvent.ModelRequest(
+                                step,
+                                started.provider(),
+                                started.model(),
+                                Transcripts.messages(request.messages()),
+                                Transcripts.tools(request.toolSpecifications())));
             case ModelEvent.Token token -> {
                 turn.appendPartial(token.text());
                 yield Multi.createFrom().item(new AgentEvent.Token(token.text()));
@@ -73,7 +94,16 @@ public class AgentLoop {
     private Multi<AgentEvent> afterAnswer(Turn turn, int step, ChatResponse response) {
         AiMessage answer = response.aiMessage();
         turn.add(answer);
-        turn.addUsage(usage(response.tokenUsage()));
+        AgentEvent.Usage usage = usage(response.tokenUsage());
+        turn.addUsage(usage);
+        AgentEvent recorded =
+                new AgentEvent.ModelResponse(step, Transcripts.message(answer), finishReason(response), usage);
+        return Multi.createBy()
+                .concatenating()
+                .streams(Multi.createFrom().item(recorded), next(turn, step, answer, response));
+    }
+
+    private Multi<AgentEvent> next(Turn turn, int step, AiMessage answer, ChatResponse response) {
         if (!answer.hasToolExecutionRequests()) {
             return Multi.createFrom().item(new AgentEvent.TurnCompleted(finishReason(response), turn.usage()));
         }
@@ -112,6 +142,9 @@ public class AgentLoop {
 
     static String finishReason(ChatResponse response) {
         FinishReason reason = response.finishReason();
+        if (response.aiMessage().hasToolExecutionRequests()) {
+            return "tool_calls";
+        }
         if (reason == null || reason == FinishReason.TOOL_EXECUTION) {
             return AgentEvent.TurnCompleted.STOP;
         }

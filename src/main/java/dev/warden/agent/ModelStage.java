@@ -11,8 +11,11 @@ public interface ModelStage {
 
     Multi<ModelEvent> stream(Turn turn, ChatRequest request);
 
-    /** What a streamed model call yields: tokens, then exactly one complete response. */
+    /** What a streamed model call yields: which model answers, tokens, then exactly one complete response. */
     sealed interface ModelEvent {
+        /** The call went out to {@code model} of {@code provider}. Always first. */
+        record Started(String provider, String model) implements ModelEvent {}
+
         record Token(String text) implements ModelEvent {}
 
         record Completed(ChatResponse response) implements ModelEvent {}

@@ -4,6 +4,7 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
@@ -33,6 +34,7 @@ public final class Turn {
     private AgentEvent.Usage usage = AgentEvent.Usage.NONE;
     private int steps;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
 
     public Turn(String id, String sessionId, String userId, String messageId, String text, Context traceContext) {
         this.id = id;
@@ -126,6 +128,35 @@ public final class Turn {
 
     public boolean isFinished() {
         return finished.get();
+    }
+
+    /** Completes when the turn's last event has been handed to the journal. */
+    public java.util.concurrent.CompletionStage<Void> whenClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed.complete(null);
+    }
+
+    /**
+     * The transcript a turn's journaled events describe, closed as {@link #closedTranscript} closes a live one: how a
+     * turn cut off by a crash is remembered, and how a replay rebuilds one.
+     */
+    public static List<ChatMessage> transcriptOf(List<AgentEvent> events, String why) {
+        Turn turn = new Turn("rebuilt", "rebuilt", "rebuilt", "rebuilt", "", Context.root());
+        for (AgentEvent event : events) {
+            switch (event) {
+                case AgentEvent.UserInput input -> turn.add(UserMessage.from(input.text()));
+                case AgentEvent.ModelResponse response -> turn.add(Transcripts.message(response.message()));
+                case AgentEvent.ToolInvocation invocation ->
+                    turn.add(ToolExecutionResultMessage.from(
+                            invocation.toolCallId(), invocation.tool(), invocation.result()));
+                case AgentEvent.Token token -> turn.appendPartial(token.text());
+                default -> {}
+            }
+        }
+        return turn.closedTranscript(why);
     }
 
     /** Answers the tool calls that got no result, after the results that did come. */

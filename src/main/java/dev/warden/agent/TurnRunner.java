@@ -8,12 +8,13 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Runs turns: at most one per session, cancellable, each closed exactly once. Closing a turn remembers its
+ * Runs turns: at most one per session, cancellable, each closed exactly once. Closing a turn journals its
  * conversation first and only then reports {@code turn_completed}, so the next turn always sees this one.
  */
 @ApplicationScoped
@@ -22,13 +23,11 @@ public class TurnRunner {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("warden.turn.outcome");
 
     private final AgentLoop loop;
-    private final MemoryStage memory;
     private final TurnEvents events;
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
 
-    TurnRunner(AgentLoop loop, MemoryStage memory, TurnEvents events) {
+    TurnRunner(AgentLoop loop, TurnEvents events) {
         this.loop = loop;
-        this.memory = memory;
         this.events = events;
     }
 
@@ -67,6 +66,11 @@ public class TurnRunner {
         return true;
     }
 
+    /** The ids of the turns running in this process. */
+    public List<String> runningTurnIds() {
+        return running.values().stream().map(slot -> slot.turn.id()).toList();
+    }
+
     public Optional<Turn> active(String sessionId) {
         return Optional.ofNullable(running.get(sessionId)).map(slot -> slot.turn);
     }
@@ -75,27 +79,21 @@ public class TurnRunner {
         if (!turn.finish()) {
             return;
         }
-        AgentEvent.TurnCompleted last = completed != null
-                ? completed
-                : new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.ERROR, turn.usage());
-        if (failure != null) {
-            events.emit(turn, errorFor(failure));
-        }
-        String why = switch (last.finishReason()) {
-            case AgentEvent.TurnCompleted.CANCELLED -> "the turn was cancelled";
-            case AgentEvent.TurnCompleted.STEP_LIMIT -> "the turn reached its step limit";
-            default -> "the turn ended";
-        };
-        memory.remember(turn, turn.closedTranscript(why))
+        List<AgentEvent> closing = closing(turn, completed, failure);
+        AgentEvent.TurnCompleted last = (AgentEvent.TurnCompleted) closing.getLast();
+        closing.subList(0, closing.size() - 1).forEach(event -> events.emit(turn, event));
+        // The conversation is committed before the session takes another turn, so the next one always sees it.
+        events.flush(turn)
                 .onFailure()
                 .recoverWithUni(e -> {
-                    Log.errorf(e, "Could not remember turn %s of session %s", turn.id(), turn.sessionId());
+                    Log.errorf(e, "Could not journal turn %s of session %s", turn.id(), turn.sessionId());
                     return Uni.createFrom().voidItem();
                 })
                 .subscribe()
                 .with(ignored -> {
                     running.remove(turn.sessionId());
                     events.emit(turn, last);
+                    turn.markClosed();
                     Span span = Span.fromContext(turn.traceContext());
                     span.setAttribute(OUTCOME, last.finishReason());
                     if (failure != null) {
@@ -106,7 +104,32 @@ public class TurnRunner {
                 });
     }
 
-    static AgentEvent.Error errorFor(Throwable failure) {
+    /**
+     * The events that close a turn, in order: the error if it failed, the conversation to remember, and last
+     * {@code turn_completed}. Replay closes its turns with the same events.
+     */
+    public static List<AgentEvent> closing(Turn turn, AgentEvent.TurnCompleted completed, Throwable failure) {
+        AgentEvent.TurnCompleted last = completed != null
+                ? completed
+                : new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.ERROR, turn.usage());
+        List<AgentEvent> closing = new java.util.ArrayList<>();
+        if (failure != null) {
+            closing.add(errorFor(failure));
+        }
+        closing.add(new AgentEvent.Conversation(Transcripts.messages(turn.closedTranscript(why(last)))));
+        closing.add(last);
+        return closing;
+    }
+
+    static String why(AgentEvent.TurnCompleted last) {
+        return switch (last.finishReason()) {
+            case AgentEvent.TurnCompleted.CANCELLED -> "the turn was cancelled";
+            case AgentEvent.TurnCompleted.STEP_LIMIT -> "the turn reached its step limit";
+            default -> "the turn ended";
+        };
+    }
+
+    public static AgentEvent.Error errorFor(Throwable failure) {
         if (failure instanceof ModelNotConfiguredException notConfigured) {
             return AgentEvent.Error.of(dev.warden.agent.ErrorCodes.MODEL_NOT_CONFIGURED, notConfigured.getMessage());
         }

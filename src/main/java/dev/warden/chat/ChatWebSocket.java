@@ -36,7 +36,7 @@ import java.util.UUID;
 public class ChatWebSocket {
 
     /** Close code for a {@code sessionId} that is unknown or someone else's (the two are not told apart). */
-    static final int SESSION_NOT_FOUND_CLOSE = 4404;
+    public static final int SESSION_NOT_FOUND_CLOSE = 4404;
 
     private static final TypedKey<String> SESSION = TypedKey.forString("warden.session");
     private static final TypedKey<Long> ATTACHED_AT = TypedKey.forLong("warden.attachedAt");

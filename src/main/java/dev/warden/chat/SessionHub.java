@@ -1,15 +1,16 @@
 package dev.warden.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.agent.AgentEvent;
 import dev.warden.agent.Turn;
 import dev.warden.agent.TurnEvents;
+import dev.warden.journal.Envelopes;
 import dev.warden.journal.EventJournal;
 import dev.warden.journal.JournalEntry;
 import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
@@ -25,14 +27,18 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Each session's outgoing stream. Everything a session sends goes through one queue per session, drained by one worker
- * at a time: session events get the next {@code seq}, are committed to the journal (a batch per drain), and only then
- * go to every live connection of the session. Replies to one connection ({@code session_ready}, {@code pong}, errors
+ * Each session's outgoing stream. Everything a session records or sends goes through one queue per session, drained by
+ * one worker at a time: client events get the next {@code seq} and internal facts the next {@code sub} after it, the
+ * batch is committed to the journal (one transaction per drain), and only then do the client events go to every live
+ * connection of the session. Replies to one connection ({@code session_ready}, {@code pong}, errors
  * about its own input) go through the same queue, so they interleave with events in a well-defined order; they carry
  * the current seq and do not advance it.
  */
 @ApplicationScoped
 public class SessionHub implements TurnEvents {
+
+    /** Events read from the journal per query when a client resumes. */
+    static final int RESUME_PAGE = 1000;
 
     private final EventJournal journal;
     private final ObjectMapper mapper;
@@ -53,6 +59,18 @@ public class SessionHub implements TurnEvents {
     @Override
     public void emit(Turn turn, AgentEvent event) {
         publish(turn.sessionId(), turn.id(), turn.traceId(), event);
+    }
+
+    @Override
+    public Uni<Void> flush(Turn turn) {
+        return flush(turn.sessionId());
+    }
+
+    /** Completes once everything queued so far for the session is journaled (and sent). */
+    public Uni<Void> flush(String sessionId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(sessionId, new Barrier(done));
+        return Uni.createFrom().completionStage(done);
     }
 
     /** Appends {@code event} to the session and sends it to its live connections. */
@@ -83,6 +101,19 @@ public class SessionHub implements TurnEvents {
             stream.connections.remove(connectionId);
             return stream.idle() ? null : stream;
         });
+    }
+
+    /** Closes every connection of a session that no longer exists (code 4404, like an unknown session). */
+    public void closeAll(String sessionId, int code, String reason) {
+        SessionStream stream = streams.remove(sessionId);
+        if (stream != null) {
+            for (Attached attached : stream.connections.values()) {
+                attached.connection
+                        .close(new io.quarkus.websockets.next.CloseReason(code, reason))
+                        .subscribe()
+                        .with(ignored -> {}, failure -> {});
+            }
+        }
     }
 
     /** Sends the connection every event after {@code lastSeq} in order, then makes it live: no gap, no duplicate. */
@@ -121,17 +152,8 @@ public class SessionHub implements TurnEvents {
 
     String render(
             String type, String sessionId, long seq, String traceId, String turnId, Instant ts, ObjectNode payload) {
-        ObjectNode message = mapper.createObjectNode();
-        message.put("type", type);
-        message.put("sessionId", sessionId);
-        message.put("seq", seq);
-        message.put("traceId", traceId);
-        if (turnId != null) {
-            message.put("turnId", turnId);
-        }
-        message.put("ts", ts.toString());
-        message.setAll(payload);
-        return message.toString();
+        return Envelopes.envelope(mapper, type, sessionId, seq, 0, traceId, turnId, ts, payload)
+                .toString();
     }
 
     private sealed interface Command {}
@@ -143,6 +165,8 @@ public class SessionHub implements TurnEvents {
 
     private record Resume(WebSocketConnection connection, String replyTo, String traceId, long lastSeq)
             implements Command {}
+
+    private record Barrier(CompletableFuture<Void> done) implements Command {}
 
     private static final class Attached {
         final WebSocketConnection connection;
@@ -160,6 +184,7 @@ public class SessionHub implements TurnEvents {
         final AtomicBoolean draining = new AtomicBoolean();
         final Map<String, Attached> connections = new ConcurrentHashMap<>();
         private long lastSeq = -1;
+        private int lastSub;
 
         SessionStream(String sessionId) {
             this.sessionId = sessionId;
@@ -177,7 +202,9 @@ public class SessionHub implements TurnEvents {
 
         synchronized long head() {
             if (lastSeq < 0) {
-                lastSeq = journal.lastSeq(sessionId);
+                EventJournal.Position position = journal.lastPosition(sessionId);
+                lastSeq = position.seq();
+                lastSub = position.sub();
             }
             return lastSeq;
         }
@@ -192,17 +219,24 @@ public class SessionHub implements TurnEvents {
                             batch.add(publish);
                             continue;
                         }
-                        flush(batch);
+                        flushSafely(batch);
                         batch.clear();
-                        switch (command) {
-                            case Reply reply -> sendReply(reply);
-                            case Resume resume -> resume(resume);
-                            case Publish publish -> throw new IllegalStateException("unreachable");
+                        try {
+                            switch (command) {
+                                case Reply reply -> sendReply(reply);
+                                case Resume resume -> resume(resume);
+                                case Barrier barrier -> barrier.done().complete(null);
+                                case Publish publish -> throw new IllegalStateException("unreachable");
+                            }
+                        } catch (RuntimeException e) {
+                            Log.errorf(
+                                    e,
+                                    "Session %s: could not handle %s",
+                                    sessionId,
+                                    command.getClass().getSimpleName());
                         }
                     }
-                    flush(batch);
-                } catch (RuntimeException e) {
-                    Log.errorf(e, "Session %s: could not deliver events", sessionId);
+                    flushSafely(batch);
                 } finally {
                     draining.set(false);
                 }
@@ -212,19 +246,39 @@ public class SessionHub implements TurnEvents {
             }
         }
 
+        /**
+         * Journals and sends a batch. If the journal refuses it, the batch is dropped — never sent unjournaled — and
+         * the failure logged; the seq does not advance, so the stream stays gap-free.
+         */
+        private void flushSafely(List<Publish> batch) {
+            try {
+                flush(batch);
+            } catch (RuntimeException e) {
+                Log.errorf(e, "Session %s: could not journal %d events; they were not sent", sessionId, batch.size());
+            }
+        }
+
         private synchronized void flush(List<Publish> batch) {
             if (batch.isEmpty()) {
                 return;
             }
             long seq = head();
+            int sub = lastSub;
             List<JournalEntry> entries = new ArrayList<>(batch.size());
             List<ObjectNode> payloads = new ArrayList<>(batch.size());
             for (Publish publish : batch) {
                 ObjectNode payload = mapper.valueToTree(publish.event());
                 payloads.add(payload);
+                if (publish.event() instanceof AgentEvent.Fact) {
+                    sub++;
+                } else {
+                    seq++;
+                    sub = 0;
+                }
                 entries.add(new JournalEntry(
                         sessionId,
-                        ++seq,
+                        seq,
+                        sub,
                         publish.event().type(),
                         publish.turnId(),
                         publish.traceId(),
@@ -233,8 +287,12 @@ public class SessionHub implements TurnEvents {
             }
             journal.append(entries);
             lastSeq = seq;
+            lastSub = sub;
             for (int i = 0; i < entries.size(); i++) {
                 JournalEntry entry = entries.get(i);
+                if (!entry.visible()) {
+                    continue;
+                }
                 String text = render(
                         entry.type(),
                         sessionId,
@@ -270,29 +328,29 @@ public class SessionHub implements TurnEvents {
                 sendReply(new Reply(resume.connection(), resume.traceId(), error, error.type()));
                 return;
             }
-            for (JournalEntry entry : journal.between(sessionId, resume.lastSeq(), head)) {
-                send(
-                        resume.connection(),
-                        render(
-                                entry.type(),
-                                sessionId,
-                                entry.seq(),
-                                entry.traceId(),
-                                entry.turnId(),
-                                entry.ts(),
-                                payload(entry.payload())));
+            long after = resume.lastSeq();
+            while (after < head) {
+                List<JournalEntry> page = journal.visible(sessionId, after, head, RESUME_PAGE);
+                if (page.isEmpty()) {
+                    break;
+                }
+                for (JournalEntry entry : page) {
+                    send(
+                            resume.connection(),
+                            render(
+                                    entry.type(),
+                                    sessionId,
+                                    entry.seq(),
+                                    entry.traceId(),
+                                    entry.turnId(),
+                                    entry.ts(),
+                                    Envelopes.payload(mapper, entry)));
+                }
+                after = page.getLast().seq();
             }
             Attached attached = connections.get(resume.connection().id());
             if (attached != null) {
                 attached.live = true;
-            }
-        }
-
-        private ObjectNode payload(String json) {
-            try {
-                return (ObjectNode) mapper.readTree(json);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Corrupt journal payload in session " + sessionId, e);
             }
         }
 

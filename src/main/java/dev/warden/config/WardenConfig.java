@@ -2,6 +2,7 @@ package dev.warden.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +22,14 @@ public interface WardenConfig {
     @WithDefault("false")
     boolean allowRoot();
 
+    /**
+     * This instance's name among replicas sharing a database; it must stay the same across restarts on one host.
+     * Default: the host name.
+     */
+    Optional<String> nodeId();
+
+    Database database();
+
     Auth auth();
 
     Model model();
@@ -30,6 +39,23 @@ public interface WardenConfig {
     Limits limits();
 
     Memory memory();
+
+    interface Database {
+        /** {@code h2} (embedded file under the data directory) or {@code postgresql}. Default {@code h2}. */
+        @WithParentName
+        @WithDefault("h2")
+        String kind();
+
+        /** PostgreSQL's JDBC URL, e.g. {@code jdbc:postgresql://db:5432/warden}. */
+        Optional<String> url();
+
+        /** PostgreSQL user. Default {@code warden}. */
+        @WithDefault("warden")
+        String username();
+
+        /** PostgreSQL password. */
+        Optional<String> password();
+    }
 
     interface Auth {
         /**

@@ -1,6 +1,5 @@
 package dev.warden.db;
 
-import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,16 +16,16 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Plain JDBC over the application's data source (H2 embedded by default, PostgreSQL for servers). Every method blocks:
+ * Plain JDBC over the chosen {@link Database} (H2 embedded by default, PostgreSQL for servers). Every method blocks:
  * call it from a worker thread, or through {@link #async(Supplier)}.
  */
 @ApplicationScoped
 public class Db {
 
-    private final AgroalDataSource dataSource;
+    private final Database database;
 
-    Db(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    Db(Database database) {
+        this.database = database;
     }
 
     /** Runs blocking database work on the worker pool, never on the event loop. */
@@ -107,7 +106,7 @@ public class Db {
     }
 
     private <T> T withConnection(SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = database.dataSource().getConnection()) {
             return work.apply(connection);
         } catch (SQLException e) {
             throw new DataAccessException(e);

@@ -6,7 +6,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.flywaydb.core.Flyway;
 
 /**
  * Applies the Flyway migrations at start-up, after the root check (Quarkus's own migrate-at-start would run before it
@@ -17,14 +16,14 @@ public class Migrations {
 
     public static final int PRIORITY = RootGuard.PRIORITY + 10;
 
-    private final Flyway flyway;
+    private final Database database;
 
-    Migrations(Flyway flyway) {
-        this.flyway = flyway;
+    Migrations(Database database) {
+        this.database = database;
     }
 
     void onStart(@Observes @Priority(PRIORITY) StartupEvent event) {
-        var result = flyway.migrate();
+        var result = database.flyway().migrate();
         if (result.migrationsExecuted > 0) {
             Log.infof("Database migrated to version %s", result.targetSchemaVersion);
         }

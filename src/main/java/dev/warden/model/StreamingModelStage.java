@@ -52,6 +52,7 @@ public class StreamingModelStage implements ModelStage {
                 span.end();
             }
         };
+        emitter.emit(new ModelEvent.Started(client.provider(), client.model()));
         ChatModelClient.Call call;
         try (Scope ignored = turn.traceContext().with(span).makeCurrent()) {
             call = client.stream(request, new StreamingChatResponseHandler() {

@@ -26,10 +26,33 @@ public class BuiltinToolStage implements ToolStage {
 
     private final ToolRegistry registry;
     private final ObjectMapper mapper;
+    private final Executor executor;
 
+    @jakarta.inject.Inject
     BuiltinToolStage(ToolRegistry registry, ObjectMapper mapper) {
         this.registry = registry;
         this.mapper = mapper;
+        this.executor = this::execute;
+    }
+
+    private BuiltinToolStage(ToolRegistry registry, ObjectMapper mapper, Executor executor) {
+        this.registry = registry;
+        this.mapper = mapper;
+        this.executor = executor;
+    }
+
+    /** What running one tool call produced: the text the model reads, and whether it is an error. */
+    public record Outcome(String text, boolean error) {}
+
+    /** Runs one tool call. The live stage runs the registered tool; a replay answers from the recording. */
+    @FunctionalInterface
+    public interface Executor {
+        Outcome run(Turn turn, ToolExecutionRequest request);
+    }
+
+    /** This stage with the tool calls answered by {@code executor} instead of run (replay). */
+    public BuiltinToolStage answeredBy(Executor executor) {
+        return new BuiltinToolStage(registry, mapper, executor);
     }
 
     @Override
@@ -48,19 +71,36 @@ public class BuiltinToolStage implements ToolStage {
                                 Multi.createFrom()
                                         .item(new AgentEvent.ToolCall(
                                                 request.id(), request.name(), arguments(request))),
-                                run(turn, request).toMulti()));
+                                run(turn, request).onItem().transformToMulti(BuiltinToolStage::recordedThenResult)));
     }
 
-    private Uni<AgentEvent> run(Turn turn, ToolExecutionRequest request) {
+    /** The raw invocation for the journal, then the result the client and the model see. */
+    private static Multi<AgentEvent> recordedThenResult(AgentEvent.ToolInvocation invocation) {
+        return Multi.createFrom()
+                .items(
+                        invocation,
+                        new AgentEvent.ToolResult(
+                                invocation.toolCallId(), invocation.tool(), invocation.result(), invocation.error()));
+    }
+
+    private Uni<AgentEvent.ToolInvocation> run(Turn turn, ToolExecutionRequest request) {
         return Uni.createFrom()
                 .item(() -> invoke(turn, request))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private AgentEvent invoke(Turn turn, ToolExecutionRequest request) {
+    private AgentEvent.ToolInvocation invoke(Turn turn, ToolExecutionRequest request) {
+        long started = System.nanoTime();
+        Outcome outcome = executor.run(turn, request);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        return new AgentEvent.ToolInvocation(
+                request.id(), request.name(), request.arguments(), outcome.text(), outcome.error(), millis);
+    }
+
+    private Outcome execute(Turn turn, ToolExecutionRequest request) {
         var tool = registry.find(request.name());
         if (tool.isEmpty()) {
-            return new AgentEvent.ToolResult(request.id(), request.name(), "Unknown tool: " + request.name(), true);
+            return new Outcome("Unknown tool: " + request.name(), true);
         }
         try {
             ToolExecutionResult result = tool.get()
@@ -72,12 +112,12 @@ public class BuiltinToolStage implements ToolStage {
                                     .timestampNow()
                                     .build());
             String text = result.resultText() == null ? "" : result.resultText();
-            return new AgentEvent.ToolResult(request.id(), request.name(), text, result.isError());
+            return new Outcome(text, result.isError());
         } catch (RuntimeException e) {
             Log.debugf("Tool %s failed: %s", request.name(), e.getMessage());
             String message =
                     e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            return new AgentEvent.ToolResult(request.id(), request.name(), "Error: " + message, true);
+            return new Outcome("Error: " + message, true);
         }
     }
 

@@ -29,10 +29,12 @@ public final class WardenProcess implements AutoCloseable {
     }
 
     /** Starts the jar with {@code env} added to this JVM's environment; the output goes to {@code log}. */
-    public static WardenProcess start(Map<String, String> env, Path log) throws IOException {
+    public static WardenProcess start(Map<String, String> env, Path log, String... args) throws IOException {
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = new HashMap<>(env);
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().putAll(environment);
