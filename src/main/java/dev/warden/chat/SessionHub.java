@@ -1,7 +1,6 @@
 package dev.warden.chat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.agent.AgentEvent;
 import dev.warden.agent.Turn;
 import dev.warden.agent.TurnEvents;
@@ -39,6 +38,10 @@ public class SessionHub implements TurnEvents {
 
     /** Events read from the journal per query when a client resumes. */
     static final int RESUME_PAGE = 1000;
+    /** Frames written to a connection before waiting for it to take them. */
+    static final int SEND_WINDOW = 256;
+
+    static final long SEND_TIMEOUT_SECONDS = 30;
 
     private final EventJournal journal;
     private final ObjectMapper mapper;
@@ -126,6 +129,14 @@ public class SessionHub implements TurnEvents {
         return streams.computeIfAbsent(sessionId, SessionStream::new).head();
     }
 
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     /**
      * Queues a command, creating the session's stream if needed. Queueing happens inside the map's atomic update, and
      * a stream leaves the map only when idle (no connection, nothing queued, not draining), so no command can reach a
@@ -150,12 +161,6 @@ public class SessionHub implements TurnEvents {
         return streams.containsKey(sessionId);
     }
 
-    String render(
-            String type, String sessionId, long seq, String traceId, String turnId, Instant ts, ObjectNode payload) {
-        return Envelopes.envelope(mapper, type, sessionId, seq, 0, traceId, turnId, ts, payload)
-                .toString();
-    }
-
     private sealed interface Command {}
 
     private record Publish(String turnId, String traceId, AgentEvent event, Instant ts) implements Command {}
@@ -171,6 +176,8 @@ public class SessionHub implements TurnEvents {
     private static final class Attached {
         final WebSocketConnection connection;
         volatile boolean live;
+        /** Frames written since the last wait for the client (touched only by the draining thread). */
+        int unacknowledged;
 
         Attached(WebSocketConnection connection, boolean live) {
             this.connection = connection;
@@ -265,10 +272,8 @@ public class SessionHub implements TurnEvents {
             long seq = head();
             int sub = lastSub;
             List<JournalEntry> entries = new ArrayList<>(batch.size());
-            List<ObjectNode> payloads = new ArrayList<>(batch.size());
             for (Publish publish : batch) {
-                ObjectNode payload = mapper.valueToTree(publish.event());
-                payloads.add(payload);
+                String payload = json(publish.event());
                 if (publish.event() instanceof AgentEvent.Fact) {
                     sub++;
                 } else {
@@ -283,7 +288,7 @@ public class SessionHub implements TurnEvents {
                         publish.turnId(),
                         publish.traceId(),
                         publish.ts(),
-                        payload.toString()));
+                        payload));
             }
             journal.append(entries);
             lastSeq = seq;
@@ -293,14 +298,14 @@ public class SessionHub implements TurnEvents {
                 if (!entry.visible()) {
                     continue;
                 }
-                String text = render(
+                String text = Envelopes.render(
                         entry.type(),
                         sessionId,
                         entry.seq(),
                         entry.traceId(),
                         entry.turnId(),
                         entry.ts(),
-                        payloads.get(i));
+                        entry.payload());
                 for (Attached attached : connections.values()) {
                     if (attached.live) {
                         send(attached.connection, text);
@@ -310,10 +315,16 @@ public class SessionHub implements TurnEvents {
         }
 
         private void sendReply(Reply reply) {
-            ObjectNode payload = mapper.valueToTree(reply.reply());
             send(
                     reply.connection(),
-                    render(reply.type(), sessionId, head(), reply.traceId(), null, Instant.now(), payload));
+                    Envelopes.render(
+                            reply.type(),
+                            sessionId,
+                            head(),
+                            reply.traceId(),
+                            null,
+                            Instant.now(),
+                            json(reply.reply())));
         }
 
         private void resume(Resume resume) {
@@ -337,14 +348,14 @@ public class SessionHub implements TurnEvents {
                 for (JournalEntry entry : page) {
                     send(
                             resume.connection(),
-                            render(
+                            Envelopes.render(
                                     entry.type(),
                                     sessionId,
                                     entry.seq(),
                                     entry.traceId(),
                                     entry.turnId(),
                                     entry.ts(),
-                                    Envelopes.payload(mapper, entry)));
+                                    entry.payload()));
                 }
                 after = page.getLast().seq();
             }
@@ -354,16 +365,33 @@ public class SessionHub implements TurnEvents {
             }
         }
 
+        /**
+         * Writes without waiting for each frame (frames from this one thread keep their order), but waits for the
+         * client after every {@link #SEND_WINDOW} frames, so a slow client cannot make the server buffer without end.
+         */
         private void send(WebSocketConnection connection, String text) {
             if (!connection.isOpen()) {
                 connections.remove(connection.id());
                 return;
             }
-            try {
-                connection.sendTextAndAwait(text);
-            } catch (RuntimeException e) {
-                Log.debugf("Session %s: dropping connection %s: %s", sessionId, connection.id(), e.getMessage());
-                connections.remove(connection.id());
+            CompletableFuture<Void> written = connection.sendText(text).subscribeAsCompletionStage();
+            written.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    Log.debugf(
+                            "Session %s: dropping connection %s: %s", sessionId, connection.id(), failure.getMessage());
+                    connections.remove(connection.id());
+                }
+            });
+            Attached attached = connections.get(connection.id());
+            if (attached != null && ++attached.unacknowledged >= SEND_WINDOW) {
+                attached.unacknowledged = 0;
+                try {
+                    written.get(SEND_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    Log.debugf("Session %s: connection %s is not reading; dropping it", sessionId, connection.id());
+                    connections.remove(connection.id());
+                    connection.close().subscribe().with(ignored -> {}, ignored -> {});
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.warden.journal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -37,6 +38,45 @@ public final class Envelopes {
         message.put("ts", ts.toString());
         message.setAll(payload);
         return message;
+    }
+
+    /**
+     * The same envelope, written as text straight from the stored payload (no parsing): the hot path for live events
+     * and resume. {@code payloadJson} must be a JSON object, as the journal stores it.
+     */
+    public static String render(
+            String type, String sessionId, long seq, String traceId, String turnId, Instant ts, String payloadJson) {
+        StringBuilder out = new StringBuilder(payloadJson.length() + 192);
+        out.append("{\"type\":");
+        quote(out, type);
+        out.append(",\"sessionId\":");
+        quote(out, sessionId);
+        out.append(",\"seq\":").append(seq).append(",\"traceId\":");
+        quote(out, traceId);
+        if (turnId != null) {
+            out.append(",\"turnId\":");
+            quote(out, turnId);
+        }
+        out.append(",\"ts\":");
+        quote(out, ts.toString());
+        int inner = payloadJson.indexOf('{') + 1;
+        String rest = payloadJson.substring(inner).strip();
+        if (!rest.equals("}")) {
+            out.append(',').append(rest);
+        } else {
+            out.append('}');
+        }
+        return out.toString();
+    }
+
+    private static void quote(StringBuilder out, String value) {
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"')
+                .append(JsonStringEncoder.getInstance().quoteAsString(value))
+                .append('"');
     }
 
     public static ObjectNode of(ObjectMapper mapper, JournalEntry entry) {
