@@ -46,3 +46,39 @@ CREATE TABLE ws_tickets (
     user_id      VARCHAR(36) NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     expires_at   TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- Approvals of risky tool calls: bound to the exact call (digest of tool and arguments), with who decided, when and
+-- from which connection.
+CREATE TABLE approvals (
+    id               VARCHAR(36)  PRIMARY KEY,
+    session_id       VARCHAR(36)  NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    user_id          VARCHAR(36)  NOT NULL REFERENCES users (id),
+    turn_id          VARCHAR(36)  NOT NULL,
+    tool_call_id     VARCHAR(200) NOT NULL,
+    tool             VARCHAR(100) NOT NULL,
+    arguments        VARCHAR      NOT NULL,
+    digest           VARCHAR(64)  NOT NULL,
+    risk             VARCHAR(20)  NOT NULL,
+    preview          VARCHAR      NOT NULL,
+    grant_key        VARCHAR(1000),
+    status           VARCHAR(20)  NOT NULL,
+    scope            VARCHAR(10),
+    decided_by       VARCHAR(20),
+    decided_by_user  VARCHAR(36),
+    decided_via      VARCHAR(200),
+    requested_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    decided_at       TIMESTAMP WITH TIME ZONE,
+    expires_at       TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE INDEX approvals_by_user ON approvals (user_id, status);
+CREATE INDEX approvals_by_session ON approvals (session_id, status);
+
+-- "Approve for this session": later calls of the same tool with the same argument pattern need no new approval.
+CREATE TABLE session_grants (
+    session_id   VARCHAR(36)   NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    grant_key    VARCHAR(1000) NOT NULL,
+    approval_id  VARCHAR(36)   NOT NULL,
+    granted_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (session_id, grant_key)
+);

@@ -48,6 +48,38 @@ public sealed interface AgentEvent {
     }
 
     /**
+     * A tool call waits for a person: what it will do ({@code preview}: a unified diff for file changes, the command and
+     * working directory for a shell command, the URL for a fetch), how risky it is, and until when it may be decided.
+     */
+    record ApprovalRequired(
+            String approvalId,
+            String toolCallId,
+            String tool,
+            JsonNode arguments,
+            String risk,
+            JsonNode preview,
+            String expiresAt)
+            implements AgentEvent {
+        @Override
+        public String type() {
+            return "approval_required";
+        }
+    }
+
+    /**
+     * An approval was decided: {@code decision} approve or deny; {@code by} user, timeout, policy (a session-wide
+     * approval covered it) or cancel (the turn ended first); {@code scope} once or session when a user decided.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ApprovalResolved(String approvalId, String toolCallId, String decision, String by, String scope)
+            implements AgentEvent {
+        @Override
+        public String type() {
+            return "approval_resolved";
+        }
+    }
+
+    /**
      * The turn is over. {@code finishReason}: {@code stop}, {@code length}, {@code content_filter}, {@code step_limit},
      * {@code cancelled}, {@code error} or {@code other}.
      */

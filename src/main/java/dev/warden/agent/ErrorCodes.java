@@ -18,6 +18,12 @@ public final class ErrorCodes {
     public static final String NO_ACTIVE_TURN = "no_active_turn";
     /** {@code resume} asked for events after a seq the session has not reached. */
     public static final String SEQ_OUT_OF_RANGE = "seq_out_of_range";
+    /** The approval does not exist or is not the caller's to decide (the two are not told apart). */
+    public static final String APPROVAL_NOT_FOUND = "approval_not_found";
+    /** The approval's time ran out; the call was denied. */
+    public static final String APPROVAL_EXPIRED = "approval_expired";
+    /** The approval was decided already; the first decision stands. */
+    public static final String APPROVAL_ALREADY_DECIDED = "approval_already_decided";
     /** No model provider is configured; the message says what to set. */
     public static final String MODEL_NOT_CONFIGURED = "model_not_configured";
     /** The model provider failed or refused the request. */

@@ -6,8 +6,10 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,11 +26,13 @@ public class TurnRunner {
 
     private final AgentLoop loop;
     private final TurnEvents events;
+    private final Instance<TurnFinalizer> finalizers;
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
 
-    TurnRunner(AgentLoop loop, TurnEvents events) {
+    TurnRunner(AgentLoop loop, TurnEvents events, Instance<TurnFinalizer> finalizers) {
         this.loop = loop;
         this.events = events;
+        this.finalizers = finalizers;
     }
 
     /** Starts the turn, or returns false when its session already has one running. */
@@ -81,12 +85,17 @@ public class TurnRunner {
         }
         List<AgentEvent> closing = closing(turn, completed, failure);
         AgentEvent.TurnCompleted last = (AgentEvent.TurnCompleted) closing.getLast();
-        closing.subList(0, closing.size() - 1).forEach(event -> events.emit(turn, event));
-        // The conversation is committed before the session takes another turn, so the next one always sees it.
-        events.flush(turn)
+        // Finalizers touch the database: never on the thread that reported the end (it may be an event loop).
+        Uni.createFrom()
+                .item(() -> finalizeTurn(turn.sessionId(), turn.id()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(closed -> closed.forEach(event -> events.emit(turn, event)))
+                .invoke(() -> closing.subList(0, closing.size() - 1).forEach(event -> events.emit(turn, event)))
+                // The conversation is committed before the session takes another turn, so the next one sees it.
+                .chain(() -> events.flush(turn))
                 .onFailure()
                 .recoverWithUni(e -> {
-                    Log.errorf(e, "Could not journal turn %s of session %s", turn.id(), turn.sessionId());
+                    Log.errorf(e, "Could not close turn %s of session %s cleanly", turn.id(), turn.sessionId());
                     return Uni.createFrom().voidItem();
                 })
                 .subscribe()
@@ -102,6 +111,19 @@ public class TurnRunner {
                     }
                     span.end();
                 });
+    }
+
+    /** What the finalizers close for this turn (e.g. its pending approvals), as events. Blocking. */
+    public List<AgentEvent> finalizeTurn(String sessionId, String turnId) {
+        List<AgentEvent> closed = new java.util.ArrayList<>();
+        for (TurnFinalizer finalizer : finalizers) {
+            try {
+                closed.addAll(finalizer.closeTurn(sessionId, turnId));
+            } catch (RuntimeException e) {
+                Log.errorf(e, "A finalizer failed for turn %s", turnId);
+            }
+        }
+        return closed;
     }
 
     /**

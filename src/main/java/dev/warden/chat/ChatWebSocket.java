@@ -9,6 +9,9 @@ import dev.warden.config.WardenConfig;
 import dev.warden.journal.SessionStore;
 import dev.warden.security.TokenIdentityProvider;
 import dev.warden.security.User;
+import dev.warden.tools.approval.Approval;
+import dev.warden.tools.approval.ApprovalEvents;
+import dev.warden.tools.approval.ApprovalGate;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -48,6 +51,8 @@ public class ChatWebSocket {
     private final TurnRunner turns;
     private final Tracer tracer;
     private final ClientMessageParser parser;
+    private final ApprovalGate approvals;
+    private final ObjectMapper mapper;
 
     ChatWebSocket(
             SecurityIdentity identity,
@@ -56,13 +61,16 @@ public class ChatWebSocket {
             TurnRunner turns,
             Tracer tracer,
             ObjectMapper mapper,
-            WardenConfig config) {
+            WardenConfig config,
+            ApprovalGate approvals) {
         this.identity = identity;
         this.sessions = sessions;
         this.hub = hub;
         this.turns = turns;
         this.tracer = tracer;
         this.parser = new ClientMessageParser(mapper, config.limits().maxFrameBytes());
+        this.approvals = approvals;
+        this.mapper = mapper;
     }
 
     /** The first message on every connection. {@code seq} is the session's last event; it does not advance. */
@@ -134,14 +142,7 @@ public class ChatWebSocket {
         if (!Boolean.TRUE.equals(connection.userData().put(RESUMED, true))
                 && !(message instanceof ClientMessage.Resume)) {
             // A re-attached client that did not resume: deliver what happened since session_ready, then go live.
-            Span span = tracer.spanBuilder("warden.resume").startSpan();
-            hub.resume(
-                    sessionId,
-                    connection,
-                    message.id(),
-                    traceId(span),
-                    connection.userData().get(ATTACHED_AT));
-            span.end();
+            resume(sessionId, connection, message.id(), connection.userData().get(ATTACHED_AT));
         }
         switch (message) {
             case ClientMessage.UserMessage userMessage -> startTurn(sessionId, connection, userMessage);
@@ -161,17 +162,58 @@ public class ChatWebSocket {
                 }
                 span.end();
             }
-            case ClientMessage.Resume resume -> {
-                Span span = tracer.spanBuilder("warden.resume").startSpan();
-                hub.resume(sessionId, connection, resume.id(), traceId(span), resume.lastSeq());
-                span.end();
-            }
+            case ClientMessage.Resume resume -> resume(sessionId, connection, resume.id(), resume.lastSeq());
+            case ClientMessage.ApprovalDecision decision -> decide(sessionId, connection, decision);
             case ClientMessage.Ping ping -> {
                 Span span = tracer.spanBuilder("warden.ping").startSpan();
                 hub.reply(sessionId, connection, traceId(span), new Pong(ping.id()), "pong");
                 span.end();
             }
         }
+    }
+
+    /**
+     * Delivers the events after {@code lastSeq}, then repeats every approval still waiting in the session (a client that
+     * lost its state, say a reloaded page, sees them again even if it already had the events).
+     */
+    private void resume(String sessionId, WebSocketConnection connection, String replyTo, long lastSeq) {
+        Span span = tracer.spanBuilder("warden.resume").startSpan();
+        hub.resume(sessionId, connection, replyTo, traceId(span), lastSeq);
+        for (Approval pending : approvals.pendingForSession(sessionId)) {
+            hub.reply(
+                    sessionId,
+                    connection,
+                    traceId(span),
+                    ApprovalEvents.required(pending, mapper),
+                    "approval_required");
+        }
+        span.end();
+    }
+
+    private void decide(String sessionId, WebSocketConnection connection, ClientMessage.ApprovalDecision decision) {
+        User user = TokenIdentityProvider.user(identity);
+        Span span = tracer.spanBuilder("warden.approval.decision").startSpan();
+        ApprovalGate.Outcome outcome = approvals.decide(
+                decision.approvalId(), user.id(), decision.approve(), decision.scope(), "ws:" + connection.id());
+        String code = switch (outcome) {
+            case DECIDED -> null;
+            case NOT_FOUND -> ErrorCodes.APPROVAL_NOT_FOUND;
+            case EXPIRED -> ErrorCodes.APPROVAL_EXPIRED;
+            case ALREADY_DECIDED -> ErrorCodes.APPROVAL_ALREADY_DECIDED;
+        };
+        if (code != null) {
+            reply(
+                    sessionId,
+                    connection,
+                    traceId(span),
+                    new AgentEvent.Error(
+                            code,
+                            ApprovalEvents.explain(outcome, decision.approvalId()),
+                            decision.id(),
+                            "approvalId",
+                            true));
+        }
+        span.end();
     }
 
     private void startTurn(String sessionId, WebSocketConnection connection, ClientMessage.UserMessage message) {

@@ -14,6 +14,9 @@ public sealed interface ClientMessage {
     /** Sends every event after {@code lastSeq}, then the live ones. */
     record Resume(String id, long lastSeq) implements ClientMessage {}
 
+    /** Decides a pending approval: {@code approve} or {@code deny}, {@code once} or for the whole {@code session}. */
+    record ApprovalDecision(String id, String approvalId, boolean approve, String scope) implements ClientMessage {}
+
     /** Asks for a {@code pong}. */
     record Ping(String id) implements ClientMessage {}
 }

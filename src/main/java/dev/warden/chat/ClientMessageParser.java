@@ -16,7 +16,8 @@ import dev.warden.firewall.Utf8;
 final class ClientMessageParser {
 
     static final int MAX_ID_LENGTH = 128;
-    static final java.util.Set<String> TYPES = java.util.Set.of("user_message", "cancel", "resume", "ping");
+    static final java.util.Set<String> TYPES =
+            java.util.Set.of("user_message", "cancel", "resume", "ping", "approval_decision");
 
     private final ObjectReader reader;
     private final long maxFrameBytes;
@@ -70,6 +71,13 @@ final class ClientMessageParser {
                 case "cancel" -> new ClientMessage.Cancel(id, requiredString(root, "turnId", false));
                 case "resume" -> new ClientMessage.Resume(id, lastSeq(root));
                 case "ping" -> new ClientMessage.Ping(id);
+                case "approval_decision" ->
+                    new ClientMessage.ApprovalDecision(
+                            id,
+                            requiredString(root, "approvalId", false),
+                            oneOf(root, "decision", java.util.List.of("approve", "deny"), null)
+                                    .equals("approve"),
+                            oneOf(root, "scope", java.util.List.of("once", "session"), "once"));
                 default -> throw new IllegalStateException("Type listed but not parsed: " + type);
             };
             return new Valid(message);
@@ -99,6 +107,18 @@ final class ClientMessageParser {
         }
         if (!node.isTextual()) {
             throw new FieldError(field, "'" + field + "' must be a string.");
+        }
+        return node.textValue();
+    }
+
+    /** A string field that must be one of {@code allowed}; {@code fallback} when absent (null: required). */
+    private static String oneOf(JsonNode root, String field, java.util.List<String> allowed, String fallback) {
+        JsonNode node = root.get(field);
+        if ((node == null || node.isNull()) && fallback != null) {
+            return fallback;
+        }
+        if (node == null || !node.isTextual() || !allowed.contains(node.textValue())) {
+            throw new FieldError(field, "'" + field + "' must be one of " + String.join(", ", allowed) + ".");
         }
         return node.textValue();
     }

@@ -40,6 +40,8 @@ public interface WardenConfig {
 
     Memory memory();
 
+    Tools tools();
+
     interface Database {
         /** {@code h2} (embedded file under the data directory) or {@code postgresql}. Default {@code h2}. */
         @WithParentName
@@ -119,6 +121,12 @@ public interface WardenConfig {
          */
         @WithDefault("262144")
         int maxFrameBytes();
+    }
+
+    interface Tools {
+        /** How long a tool call waits for a person's approval before it is denied. Default 5 minutes. */
+        @WithDefault("5m")
+        Duration approvalTimeout();
     }
 
     interface Memory {

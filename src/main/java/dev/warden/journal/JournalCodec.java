@@ -19,6 +19,8 @@ public final class JournalCodec {
             Map.entry("turn_completed", AgentEvent.TurnCompleted.class),
             Map.entry("turn_interrupted", AgentEvent.TurnInterrupted.class),
             Map.entry("error", AgentEvent.Error.class),
+            Map.entry("approval_required", AgentEvent.ApprovalRequired.class),
+            Map.entry("approval_resolved", AgentEvent.ApprovalResolved.class),
             Map.entry("message_received", AgentEvent.MessageReceived.class),
             Map.entry("user_input", AgentEvent.UserInput.class),
             Map.entry("model_request", AgentEvent.ModelRequest.class),
