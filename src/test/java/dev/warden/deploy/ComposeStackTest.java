@@ -245,6 +245,28 @@ class ComposeStackTest {
         assertThat(collector.path("exporters").toString()).contains("jaeger:4317");
     }
 
+    @Test
+    void sandboxOverrideLiftsOnlyWhatBubblewrapNeeds() {
+        JsonNode override = Yaml.read(DIR.resolve("docker-compose.sandbox.yml"));
+        List<String> services = new ArrayList<>();
+        override.path("services").fieldNames().forEachRemaining(services::add);
+        assertThat(services).containsExactly("warden");
+        JsonNode warden = override.path("services").path("warden");
+        List<String> keys = new ArrayList<>();
+        warden.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys)
+                .as("no capabilities, no privileged mode, no other change")
+                .containsExactly("security_opt");
+        List<String> options = new ArrayList<>();
+        warden.path("security_opt").forEach(o -> options.add(o.asText()));
+        assertThat(options)
+                .containsExactlyInAnyOrder(
+                        "no-new-privileges:true",
+                        "seccomp=unconfined",
+                        "apparmor=unconfined",
+                        "systempaths=unconfined");
+    }
+
     /** Compose durations ({@code 75s}, {@code 1m30s}) and Quarkus ones ({@code 60s}). */
     static Duration duration(String text) {
         return Duration.parse("PT" + text.toUpperCase().replace("MS", "").replaceAll("([0-9])M([0-9])", "$1M$2"));
