@@ -132,7 +132,7 @@ class WorkflowsTest {
         try (Stream<Path> list = Files.list(DIR)) {
             files = list.filter(f -> f.toString().endsWith(".yml")).toList();
         }
-        assertThat(files).hasSize(3);
+        assertThat(files).isNotEmpty();
         Pattern version = Pattern.compile("[^@]+@v\\d+(\\.\\d+)*");
         for (Path file : files) {
             JsonNode workflow = Yaml.read(file);
