@@ -23,10 +23,6 @@ final class WardenEnvironment {
      * {@link #unknownNames} stops accepting it here: remove it from this list then.
      */
     static final Set<String> PENDING = Set.of(
-            "WARDEN_DATABASE",
-            "WARDEN_DATABASE_URL",
-            "WARDEN_DATABASE_USERNAME",
-            "WARDEN_DATABASE_PASSWORD",
             "WARDEN_MEMORY_STORE",
             "WARDEN_MEMORY_CHROMA_URL",
             "WARDEN_SHUTDOWN_GRACE_PERIOD",

@@ -31,8 +31,7 @@ public final class WardenProcess implements AutoCloseable {
     /** Starts the jar with {@code env} added to this JVM's environment; the output goes to {@code log}. */
     public static WardenProcess start(Map<String, String> env, Path log, String... args) throws IOException {
         int port = freePort();
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        java.util.List<String> command = new java.util.ArrayList<>(launcher());
         command.addAll(java.util.List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = new HashMap<>(env);
@@ -41,6 +40,19 @@ public final class WardenProcess implements AutoCloseable {
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());
         return new WardenProcess(builder.start(), log, port);
+    }
+
+    /**
+     * The native executable when the build made one ({@code -Dnative}: failsafe passes its path as
+     * {@code native.image.path}), else the JVM jar.
+     */
+    static java.util.List<String> launcher() {
+        String nativeImage = System.getProperty("native.image.path");
+        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
+            return java.util.List.of(nativeImage);
+        }
+        return java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
     }
 
     public URI base() {
