@@ -243,4 +243,57 @@ class PackagedApplicationIT {
                 .as("replay keeps no database")
                 .doesNotExist();
     }
+
+    @Test
+    void onSigtermRunningTurnsFinishNewOnesAreRefusedAndClientsAreToldToReconnect() throws Exception {
+        Path data = work.resolve("shutdown-data");
+        StringBuilder slow =
+                new StringBuilder(OpenAiStream.create().text("Slow").finish("stop", 1, 1));
+        String tail = slow.substring(slow.indexOf("data: {", slow.indexOf("Slow")));
+        slow.setLength(slow.indexOf("data: {", slow.indexOf("Slow")));
+        for (int i = 0; i < 20; i++) {
+            slow.append("data: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" and slow\"},\"finish_reason\":null}]}\n\n");
+        }
+        slow.append(tail);
+        provider.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("SHUTDOWN-SLOW"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "text/event-stream")
+                        .withBody(slow.toString())
+                        .withChunkedDribbleDelay(20, 3_000)));
+        Map<String, String> env = env(data);
+        env.put("WARDEN_SHUTDOWN_GRACE_PERIOD", "20s");
+        String sessionId;
+        try (WardenProcess warden = WardenProcess.start(env, work.resolve("shutdown.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "");
+                    WsClient other = WsClient.connect(warden.base(), TOKEN, "")) {
+                sessionId = ws.await("session_ready").path("sessionId").asText();
+                other.await("session_ready");
+                ws.say("SHUTDOWN-SLOW take your time");
+                ws.await("token");
+                warden.stop(false);
+                Thread.sleep(300);
+                other.say("a new turn while shutting down");
+                assertThat(other.await("error").path("code").asText()).isEqualTo("shutting_down");
+                JsonNode completed = ws.await("turn_completed");
+                assertThat(completed.path("finishReason").asText()).isEqualTo("stop");
+                assertThat(ws.awaitClose()).isEqualTo(1012);
+            }
+            assertThat(warden.awaitExit()).isIn(0, 143);
+        }
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("shutdown-after.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "sessionId=" + sessionId)) {
+                ws.await("session_ready");
+                ws.send("resume", "lastSeq", 0);
+                List<JsonNode> all = ws.untilTurnCompleted();
+                assertThat(all.getLast().path("finishReason").asText()).isEqualTo("stop");
+                assertThat(ws.silentFor(java.time.Duration.ofMillis(500)))
+                        .as("no turn_interrupted")
+                        .isTrue();
+            }
+        }
+    }
 }

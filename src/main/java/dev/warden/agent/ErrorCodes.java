@@ -12,6 +12,8 @@ public final class ErrorCodes {
     public static final String TOO_LARGE = "too_large";
     /** A turn is already running in this session. */
     public static final String BUSY = "busy";
+    /** The server is shutting down and takes no new turn; reconnect and send the message again. */
+    public static final String SHUTTING_DOWN = "shutting_down";
     /** The session does not exist or belongs to someone else (the two are not told apart). */
     public static final String SESSION_NOT_FOUND = "session_not_found";
     /** {@code cancel} named a turn that is not running. */

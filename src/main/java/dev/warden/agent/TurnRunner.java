@@ -28,6 +28,7 @@ public class TurnRunner {
     private final TurnEvents events;
     private final Instance<TurnFinalizer> finalizers;
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
+    private volatile boolean draining;
 
     TurnRunner(AgentLoop loop, TurnEvents events, Instance<TurnFinalizer> finalizers) {
         this.loop = loop;
@@ -35,11 +36,14 @@ public class TurnRunner {
         this.finalizers = finalizers;
     }
 
-    /** Starts the turn, or returns false when its session already has one running. */
-    public boolean start(Turn turn) {
+    /** Starts the turn, unless its session already has one running or the service is shutting down. */
+    public Start start(Turn turn) {
+        if (draining) {
+            return Start.SHUTTING_DOWN;
+        }
         Running slot = new Running(turn);
         if (running.putIfAbsent(turn.sessionId(), slot) != null) {
-            return false;
+            return Start.BUSY;
         }
         events.emit(turn, new AgentEvent.TurnStarted(turn.messageId()));
         slot.subscription = loop.run(turn)
@@ -53,7 +57,23 @@ public class TurnRunner {
                             }
                         },
                         failure -> close(turn, null, failure));
-        return true;
+        return Start.STARTED;
+    }
+
+    /** Whether a turn started, and if not, why. */
+    public enum Start {
+        STARTED,
+        BUSY,
+        SHUTTING_DOWN
+    }
+
+    /** From now on no new turn starts (the service is shutting down); running turns go on. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     /** Cancels the running turn {@code turnId} of the session; false when no such turn is running. */
@@ -68,6 +88,11 @@ public class TurnRunner {
         }
         close(slot.turn, new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.CANCELLED, slot.turn.usage()), null);
         return true;
+    }
+
+    /** The turns running in this process. */
+    public List<Turn> runningTurns() {
+        return running.values().stream().map(slot -> slot.turn).toList();
     }
 
     /** The ids of the turns running in this process. */

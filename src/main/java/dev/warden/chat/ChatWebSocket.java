@@ -228,7 +228,23 @@ public class ChatWebSocket {
         String turnId = UUID.randomUUID().toString();
         span.setAttribute("warden.turn.id", turnId);
         Turn turn = new Turn(turnId, sessionId, user.id(), message.id(), message.text(), parent.with(span));
-        if (!turns.start(turn)) {
+        TurnRunner.Start started = turns.start(turn);
+        if (started == TurnRunner.Start.SHUTTING_DOWN) {
+            span.setAttribute("warden.turn.outcome", "shutting_down");
+            span.end();
+            reply(
+                    sessionId,
+                    connection,
+                    traceId(span),
+                    new AgentEvent.Error(
+                            ErrorCodes.SHUTTING_DOWN,
+                            "This server is shutting down; reconnect (another one will take the session) and send it again.",
+                            message.id(),
+                            null,
+                            true));
+            return;
+        }
+        if (started == TurnRunner.Start.BUSY) {
             span.setAttribute("warden.turn.outcome", "busy");
             span.end();
             String running = turns.active(sessionId).map(Turn::id).orElse("?");

@@ -106,6 +106,18 @@ public class SessionHub implements TurnEvents {
         });
     }
 
+    /** Waits for every queued event to be journaled and sent, then closes every connection (shutdown). */
+    public void closeEverything(int code, String reason) {
+        for (String sessionId : List.copyOf(streams.keySet())) {
+            try {
+                flush(sessionId).await().atMost(java.time.Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                Log.warnf("Session %s: could not flush before shutdown: %s", sessionId, e.getMessage());
+            }
+            closeAll(sessionId, code, reason);
+        }
+    }
+
     /** Closes every connection of a session that no longer exists (code 4404, like an unknown session). */
     public void closeAll(String sessionId, int code, String reason) {
         SessionStream stream = streams.remove(sessionId);

@@ -42,6 +42,8 @@ public interface WardenConfig {
 
     Tools tools();
 
+    Shutdown shutdown();
+
     interface Database {
         /** {@code h2} (embedded file under the data directory) or {@code postgresql}. Default {@code h2}. */
         @WithParentName
@@ -121,6 +123,15 @@ public interface WardenConfig {
          */
         @WithDefault("262144")
         int maxFrameBytes();
+    }
+
+    interface Shutdown {
+        /**
+         * On SIGTERM, how long running turns may take to finish before they are cancelled (new turns are refused at
+         * once). Default 60 seconds; keep the orchestrator's grace period longer.
+         */
+        @WithDefault("60s")
+        Duration gracePeriod();
     }
 
     interface Tools {

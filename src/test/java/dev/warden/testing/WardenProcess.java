@@ -95,10 +95,17 @@ public final class WardenProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
-    /** SIGTERM, as an orchestrator stops it. */
+    /** SIGTERM, as an orchestrator stops it, and wait for the exit. */
     public void stop() throws InterruptedException {
+        stop(true);
+    }
+
+    /** SIGTERM; waits for the exit only when asked (a test may want to watch the shutdown). */
+    public void stop(boolean wait) throws InterruptedException {
         process.destroy();
-        process.waitFor(30, TimeUnit.SECONDS);
+        if (wait) {
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     /** SIGKILL: no shutdown hook runs. */
