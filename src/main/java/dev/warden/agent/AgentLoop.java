@@ -140,7 +140,7 @@ public class AgentLoop {
         return new AgentEvent.Usage(usage.inputTokenCount(), usage.outputTokenCount(), usage.totalTokenCount());
     }
 
-    static String finishReason(ChatResponse response) {
+    public static String finishReason(ChatResponse response) {
         FinishReason reason = response.finishReason();
         if (response.aiMessage().hasToolExecutionRequests()) {
             return "tool_calls";

@@ -1,6 +1,7 @@
 package dev.warden.agent;
 
 import dev.warden.agent.ModelStage.ModelNotConfiguredException;
+import dev.warden.observability.WardenMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -27,10 +28,12 @@ public class TurnRunner {
     private final AgentLoop loop;
     private final TurnEvents events;
     private final Instance<TurnFinalizer> finalizers;
+    private final WardenMetrics metrics;
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
-    TurnRunner(AgentLoop loop, TurnEvents events, Instance<TurnFinalizer> finalizers) {
+    TurnRunner(AgentLoop loop, TurnEvents events, Instance<TurnFinalizer> finalizers, WardenMetrics metrics) {
+        this.metrics = metrics;
         this.loop = loop;
         this.events = events;
         this.finalizers = finalizers;
@@ -46,6 +49,7 @@ public class TurnRunner {
             return Start.BUSY;
         }
         events.emit(turn, new AgentEvent.TurnStarted(turn.messageId()));
+        metrics.turnStarted();
         slot.subscription = loop.run(turn)
                 .subscribe()
                 .with(
@@ -128,6 +132,8 @@ public class TurnRunner {
                     running.remove(turn.sessionId());
                     events.emit(turn, last);
                     turn.markClosed();
+                    metrics.turnEnded(
+                            last.finishReason(), java.time.Duration.between(turn.startedAt(), java.time.Instant.now()));
                     Span span = Span.fromContext(turn.traceContext());
                     span.setAttribute(OUTCOME, last.finishReason());
                     if (failure != null) {

@@ -49,8 +49,16 @@ public class SessionHub implements TurnEvents {
     private final ConcurrentMap<String, SessionStream> streams = new ConcurrentHashMap<>();
 
     @jakarta.inject.Inject
-    SessionHub(EventJournal journal, ObjectMapper mapper) {
+    SessionHub(EventJournal journal, ObjectMapper mapper, dev.warden.observability.WardenMetrics metrics) {
         this(journal, mapper, Infrastructure.getDefaultWorkerPool());
+        metrics.gauge("warden.websocket.connections", "Open WebSocket connections", this::connections);
+    }
+
+    /** Connections attached to a session now. */
+    int connections() {
+        return streams.values().stream()
+                .mapToInt(stream -> stream.connections.size())
+                .sum();
     }
 
     SessionHub(EventJournal journal, ObjectMapper mapper, Executor executor) {

@@ -6,6 +6,9 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.warden.agent.ModelFailure;
 import dev.warden.agent.ModelStage;
 import dev.warden.agent.Turn;
+import dev.warden.observability.GenAi;
+import dev.warden.observability.TracingContent;
+import dev.warden.observability.WardenMetrics;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -15,6 +18,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,10 +30,14 @@ public class StreamingModelStage implements ModelStage {
 
     private final ModelProviders providers;
     private final Tracer tracer;
+    private final WardenMetrics metrics;
+    private final TracingContent content;
 
-    StreamingModelStage(ModelProviders providers, Tracer tracer) {
+    StreamingModelStage(ModelProviders providers, Tracer tracer, WardenMetrics metrics, TracingContent content) {
         this.providers = providers;
         this.tracer = tracer;
+        this.metrics = metrics;
+        this.content = content;
     }
 
     @Override
@@ -42,15 +50,54 @@ public class StreamingModelStage implements ModelStage {
         Span span = tracer.spanBuilder("chat " + client.model())
                 .setParent(turn.traceContext())
                 .setSpanKind(SpanKind.CLIENT)
-                .setAttribute("gen_ai.operation.name", "chat")
-                .setAttribute("gen_ai.provider.name", client.provider())
-                .setAttribute("gen_ai.request.model", client.model())
+                .setAttribute(GenAi.OPERATION_NAME, "chat")
+                .setAttribute(GenAi.PROVIDER_NAME, client.provider())
+                .setAttribute(GenAi.REQUEST_MODEL, client.model())
                 .startSpan();
+        if (content.enabled()) {
+            span.setAttribute(
+                    GenAi.INPUT_MESSAGES,
+                    dev.warden.agent.Transcripts.messages(request.messages()).toString());
+        }
+        long started = System.nanoTime();
+        AtomicBoolean firstToken = new AtomicBoolean();
         AtomicBoolean ended = new AtomicBoolean();
-        Runnable endSpan = () -> {
-            if (ended.compareAndSet(false, true)) {
-                span.end();
+        java.util.function.Consumer<ChatResponse> end = response -> {
+            if (!ended.compareAndSet(false, true)) {
+                return;
             }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            Integer input = null;
+            Integer output = null;
+            if (response != null) {
+                if (response.modelName() != null) {
+                    span.setAttribute(GenAi.RESPONSE_MODEL, response.modelName());
+                }
+                if (response.tokenUsage() != null) {
+                    input = response.tokenUsage().inputTokenCount();
+                    output = response.tokenUsage().outputTokenCount();
+                    if (input != null) {
+                        span.setAttribute(GenAi.USAGE_INPUT_TOKENS, input.longValue());
+                    }
+                    if (output != null) {
+                        span.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, output.longValue());
+                    }
+                }
+                span.setAttribute(
+                        GenAi.RESPONSE_FINISH_REASONS,
+                        java.util.List.of(dev.warden.agent.AgentLoop.finishReason(response)));
+                if (content.enabled() && response.aiMessage().text() != null) {
+                    span.setAttribute(GenAi.OUTPUT_TEXT, response.aiMessage().text());
+                }
+            }
+            metrics.modelCall(
+                    client.provider(),
+                    client.model(),
+                    elapsed,
+                    input,
+                    output,
+                    response == null ? "failed_or_cancelled" : null);
+            span.end();
         };
         emitter.emit(new ModelEvent.Started(client.provider(), client.model()));
         ChatModelClient.Call call;
@@ -58,12 +105,20 @@ public class StreamingModelStage implements ModelStage {
             call = client.stream(request, new StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(String partialResponse) {
+                    if (firstToken.compareAndSet(false, true)) {
+                        Duration ttft = Duration.ofNanos(System.nanoTime() - started);
+                        span.addEvent(
+                                GenAi.FIRST_TOKEN_EVENT,
+                                io.opentelemetry.api.common.Attributes.of(
+                                        GenAi.TIME_TO_FIRST_TOKEN_MS, ttft.toMillis()));
+                        metrics.timeToFirstToken(client.provider(), client.model(), ttft);
+                    }
                     emitter.emit(new ModelEvent.Token(partialResponse));
                 }
 
                 @Override
                 public void onCompleteResponse(ChatResponse completeResponse) {
-                    endSpan.run();
+                    end.accept(completeResponse);
                     emitter.emit(new ModelEvent.Completed(completeResponse));
                     emitter.complete();
                 }
@@ -72,20 +127,22 @@ public class StreamingModelStage implements ModelStage {
                 public void onError(Throwable error) {
                     span.recordException(error);
                     span.setStatus(StatusCode.ERROR);
-                    endSpan.run();
+                    span.setAttribute(GenAi.ERROR_TYPE, error.getClass().getSimpleName());
+                    end.accept(null);
                     emitter.fail(new ModelFailure(describe(client, error), error));
                 }
             });
         } catch (RuntimeException e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR);
-            endSpan.run();
+            span.setAttribute(GenAi.ERROR_TYPE, e.getClass().getSimpleName());
+            end.accept(null);
             emitter.fail(new ModelFailure(describe(client, e), e));
             return;
         }
         emitter.onTermination(() -> {
             call.cancel();
-            endSpan.run();
+            end.accept(null);
         });
     }
 
