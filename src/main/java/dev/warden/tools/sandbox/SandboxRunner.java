@@ -246,9 +246,9 @@ public class SandboxRunner {
     }
 
     /**
-     * Makes sure nothing of the command is left: after a timeout everything is killed; after a normal end, the
-     * sandbox's init is awaited (it takes the PID namespace down just after bubblewrap exits), and without a sandbox,
-     * stray background processes in the command's session are killed.
+     * Makes sure nothing of the command is left when {@link #run} returns: after a timeout or an interrupt the
+     * sandbox's init (the command's shell) is killed, which ends its whole PID namespace, then bubblewrap; every
+     * process seen is awaited. Without a sandbox, stray background processes in the command's session are killed too.
      *
      * @param info bubblewrap's {@code --info-fd} output; null without a sandbox
      */
