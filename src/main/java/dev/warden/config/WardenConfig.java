@@ -40,8 +40,6 @@ public interface WardenConfig {
 
     Memory memory();
 
-    Tools tools();
-
     Shutdown shutdown();
 
     interface Database {
@@ -132,12 +130,6 @@ public interface WardenConfig {
          */
         @WithDefault("60s")
         Duration gracePeriod();
-    }
-
-    interface Tools {
-        /** How long a tool call waits for a person's approval before it is denied. Default 5 minutes. */
-        @WithDefault("5m")
-        Duration approvalTimeout();
     }
 
     interface Memory {

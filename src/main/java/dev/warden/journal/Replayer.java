@@ -66,6 +66,20 @@ public class Replayer {
     }
 
     public Result verify(List<JournalEntry> entries) {
+        java.nio.file.Path scratch;
+        try {
+            scratch = java.nio.file.Files.createTempDirectory("warden-replay-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            return verify(entries, scratch);
+        } finally {
+            scratch.toFile().delete();
+        }
+    }
+
+    private Result verify(List<JournalEntry> entries, java.nio.file.Path scratch) {
         Map<String, List<JournalEntry>> turns = new LinkedHashMap<>();
         for (JournalEntry entry : entries) {
             if (entry.turnId() != null) {
@@ -73,9 +87,10 @@ public class Replayer {
             }
         }
         List<List<ChatMessage>> conversations = new ArrayList<>();
+        List<String> grants = new ArrayList<>();
         int compared = 0;
         for (List<JournalEntry> recorded : turns.values()) {
-            TurnReplay replay = replay(recorded, conversations);
+            TurnReplay replay = replay(recorded, conversations, grants, scratch);
             compared += replay.compared;
             if (replay.divergence != null) {
                 return new Result("divergent", turns.size(), compared, replay.divergence);
@@ -92,7 +107,11 @@ public class Replayer {
 
     private record TurnReplay(int compared, Divergence divergence) {}
 
-    private TurnReplay replay(List<JournalEntry> recorded, List<List<ChatMessage>> earlier) {
+    private TurnReplay replay(
+            List<JournalEntry> recorded,
+            List<List<ChatMessage>> earlier,
+            List<String> grants,
+            java.nio.file.Path scratch) {
         List<JournalEntry> body = recorded.stream()
                 .filter(entry -> !entry.type().equals("turn_started"))
                 .toList();
@@ -116,13 +135,13 @@ public class Replayer {
                             null,
                             "the recording of this turn has no message_received fact: it cannot be replayed"));
         }
-        Recording recording = new Recording(body);
+        Recording recording = new Recording(body, grants);
         Turn turn = new Turn(turnId, "replay", "replay", received.messageId(), received.text(), Context.root());
         AgentLoop loop = new AgentLoop(
                 firewall,
                 replayTurn -> Uni.createFrom().item(window(earlier)),
                 recording,
-                tools.answeredBy(recording::tool),
+                tools.answeredBy(recording, recording::tool, scratch),
                 config);
         List<AgentEvent> produced = new ArrayList<>();
         List<AgentEvent> actual = new ArrayList<>();
@@ -202,7 +221,10 @@ public class Replayer {
     /** The event as compared: its type and fields, without what differs from run to run. */
     private ObjectNode normalise(String type, ObjectNode payload) {
         ObjectNode copy = payload.deepCopy();
+        // Not reproducible: tool run times, approval deadlines, and diff previews (they show the files as they were).
         copy.remove("durationMillis");
+        copy.remove("expiresAt");
+        copy.remove("preview");
         copy.put("type", type.toLowerCase(Locale.ROOT));
         return copy;
     }
@@ -214,12 +236,48 @@ public class Replayer {
         }
     }
 
-    /** The recorded model and tool answers of one turn, handed out in order. */
-    private final class Recording implements ModelStage {
+    /**
+     * The recorded model answers, tool results and approval decisions of one turn, handed out in order. Grants made
+     * by "approve for this session" carry over to the later turns of the replay, as they did live.
+     */
+    private final class Recording implements ModelStage, BuiltinToolStage.Approvals {
         final List<AgentEvent> events = new ArrayList<>();
+        final List<String> grants;
+        final Map<String, String> grantKeys = new java.util.HashMap<>();
 
-        Recording(List<JournalEntry> body) {
+        Recording(List<JournalEntry> body, List<String> grants) {
             body.forEach(entry -> JournalCodec.event(entry).ifPresent(events::add));
+            this.grants = grants;
+        }
+
+        @Override
+        public List<String> grants(Turn turn) {
+            return List.copyOf(grants);
+        }
+
+        @Override
+        public void register(dev.warden.tools.approval.Approval approval) {
+            if (approval.grantKey() != null) {
+                grantKeys.put(approval.id(), approval.grantKey());
+            }
+        }
+
+        @Override
+        public Uni<dev.warden.tools.approval.ApprovalGate.Resolution> await(
+                dev.warden.tools.approval.Approval approval) {
+            for (AgentEvent event : events) {
+                if (event instanceof AgentEvent.ApprovalResolved resolved
+                        && resolved.toolCallId().equals(approval.toolCallId())) {
+                    boolean approved = resolved.decision().equals("approve");
+                    if (approved && "session".equals(resolved.scope()) && grantKeys.containsKey(approval.id())) {
+                        grants.add(grantKeys.get(approval.id()));
+                    }
+                    return Uni.createFrom()
+                            .item(new dev.warden.tools.approval.ApprovalGate.Resolution(
+                                    approved, resolved.by(), resolved.scope()));
+                }
+            }
+            return Uni.createFrom().failure(new RecordingEnds());
         }
 
         @Override

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class ToolRegistry {
 
-    private final Map<String, RegisteredTool> tools = new LinkedHashMap<>();
+    /** By name: the order the model sees them in is the same in every process (replays compare requests). */
+    private final Map<String, RegisteredTool> tools = new java.util.TreeMap<>();
 
     ToolRegistry(Instance<AgentTool> beans) {
         for (AgentTool bean : beans) {

@@ -15,17 +15,37 @@ import java.nio.file.attribute.BasicFileAttributes;
 public class Workspaces {
 
     private final Path root;
+    private final java.util.Optional<Path> shared;
 
-    Workspaces(WardenConfig config) {
+    Workspaces(WardenConfig config, ToolsConfig tools) {
         this.root = config.dataDir().resolve("workspaces");
+        this.shared = tools.workspace().map(path -> path.toAbsolutePath().normalize());
     }
 
+    /** The session's workspace: its own directory, or the one shared project directory when configured. */
     public Path of(String userId, String sessionId) {
-        return root.resolve(userId).resolve(sessionId);
+        return shared.orElseGet(() -> root.resolve(userId).resolve(sessionId));
     }
 
-    /** Deletes a session's workspace and everything in it, without following symbolic links out of it. */
+    /** The workspace, created if it does not exist yet. */
+    public Path ensure(String userId, String sessionId) {
+        Path workspace = of(userId, sessionId);
+        try {
+            Files.createDirectories(workspace);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the workspace " + workspace, e);
+        }
+        return workspace;
+    }
+
+    /**
+     * Deletes a session's workspace and everything in it, without following symbolic links out of it. A shared project
+     * directory is never deleted.
+     */
     public void delete(String userId, String sessionId) {
+        if (shared.isPresent()) {
+            return;
+        }
         Path workspace = of(userId, sessionId);
         if (!Files.exists(workspace, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -22,8 +22,7 @@ final class WardenEnvironment {
      * database and memory-store switches, graceful shutdown, the sandbox requirement). Once the service reads one,
      * {@link #unknownNames} stops accepting it here: remove it from this list then.
      */
-    static final Set<String> PENDING =
-            Set.of("WARDEN_MEMORY_STORE", "WARDEN_MEMORY_CHROMA_URL", "WARDEN_SANDBOX_REQUIRE");
+    static final Set<String> PENDING = Set.of("WARDEN_MEMORY_STORE", "WARDEN_MEMORY_CHROMA_URL");
 
     /** Quarkus's own settings the deployment files may use. */
     static final Set<String> QUARKUS = Set.of(
@@ -73,6 +72,10 @@ final class WardenEnvironment {
                 .addDiscoveredInterceptors()
                 // Quarkus's duration syntax ("120s"), as the application reads it.
                 .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(
+                        io.quarkus.runtime.configuration.MemorySize.class,
+                        200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withSources(new EnvConfigSource(env, 300));
         ConfigReference.mappings().forEach(builder::withMapping);
         return builder.build();

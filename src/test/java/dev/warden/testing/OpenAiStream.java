@@ -31,6 +31,15 @@ public final class OpenAiStream {
         return this;
     }
 
+    /** A tool call with these JSON arguments, in one piece. */
+    public OpenAiStream call(int index, String callId, String name, Object arguments) {
+        try {
+            return toolCall(index, callId, name, JSON.writeValueAsString(arguments));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** A tool call whose JSON arguments arrive split into the given pieces. */
     public OpenAiStream toolCall(int index, String callId, String name, String... argumentPieces) {
         ObjectNode first = JSON.createObjectNode();

@@ -27,6 +27,37 @@ public final class OpenAiStubs {
     }
 
     /**
+     * The model first makes the calls of {@code calls} (an OpenAI stream), then, once tool results are in the
+     * conversation, answers {@code answer}.
+     */
+    public static void toolsThenAnswer(String marker, String calls, String answer) {
+        toolsThenAnswer(marker, calls, answer, null, 3);
+    }
+
+    /**
+     * The same, for sessions with several such turns: the answer comes once the result of {@code callId} (a call of
+     * this turn) is in the conversation, and the stubs take priorities {@code priority} and {@code priority + 1}.
+     */
+    public static void toolsThenAnswer(String marker, String calls, String answer, String callId, int priority) {
+        ProviderFakes.wireMock()
+                .stubFor(post(urlEqualTo("/v1/chat/completions"))
+                        .atPriority(priority)
+                        .withRequestBody(containing(marker))
+                        .withRequestBody(
+                                containing(callId == null ? "tool_call_id" : "\"tool_call_id\":\"" + callId + "\""))
+                        .willReturn(aResponse()
+                                .withHeader("Content-Type", "text/event-stream")
+                                .withBody(OpenAiStream.create().text(answer).finish("stop", 30, 6))));
+        ProviderFakes.wireMock()
+                .stubFor(post(urlEqualTo("/v1/chat/completions"))
+                        .atPriority(priority + 1)
+                        .withRequestBody(containing(marker))
+                        .willReturn(aResponse()
+                                .withHeader("Content-Type", "text/event-stream")
+                                .withBody(calls)));
+    }
+
+    /**
      * The model first calls {@code current_time} for {@code zone}, then, once the tool result is in the conversation,
      * answers {@code answer}.
      */

@@ -56,21 +56,34 @@ public class ApprovalGate implements TurnFinalizer {
         ALREADY_DECIDED
     }
 
-    /** Stores the approval and completes when someone decides, the timeout passes, or the turn ends. */
+    /**
+     * Stores the approval so it can be decided, before anyone is told of it (a decision can never arrive first).
+     * Blocking.
+     */
+    public void register(Approval approval) {
+        waiting.put(approval.id(), new CompletableFuture<>());
+        store.insert(approval);
+    }
+
+    /** Completes when someone decides the registered approval, its timeout passes, or the turn ends. */
     public Uni<Resolution> await(Approval approval) {
-        CompletableFuture<Resolution> decided = new CompletableFuture<>();
-        waiting.put(approval.id(), decided);
+        CompletableFuture<Resolution> decided = waiting.computeIfAbsent(approval.id(), id -> new CompletableFuture<>());
         Duration left = Duration.between(Instant.now(), approval.expiresAt());
-        return db.async(() -> {
-                    store.insert(approval);
-                    return null;
-                })
-                .chain(ignored -> Uni.createFrom().completionStage(decided))
+        return Uni.createFrom()
+                .completionStage(decided)
                 .ifNoItem()
                 .after(left.isNegative() ? Duration.ZERO : left)
                 .recoverWithUni(() -> db.async(() -> expire(approval)))
                 .onTermination()
                 .invoke(() -> waiting.remove(approval.id()));
+    }
+
+    /** The approval of one tool call of one turn: the same id every time, so a replay finds the same ids. */
+    public static String idFor(String turnId, String toolCallId) {
+        return java.util
+                .UUID
+                .nameUUIDFromBytes((turnId + "/" + toolCallId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     private Resolution expire(Approval approval) {
@@ -121,9 +134,9 @@ public class ApprovalGate implements TurnFinalizer {
         return Outcome.DECIDED;
     }
 
-    /** Whether an earlier "approve for this session" covers calls with this grant key. Blocking. */
-    public boolean granted(String sessionId, String grantKey) {
-        return grantKey != null && store.grants(sessionId).contains(grantKey);
+    /** The session's "approve for this session" grants (their keys). Blocking. */
+    public List<String> grants(String sessionId) {
+        return store.grants(sessionId);
     }
 
     public List<Approval> pendingForSession(String sessionId) {

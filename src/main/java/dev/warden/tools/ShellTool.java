@@ -1,0 +1,34 @@
+package dev.warden.tools;
+
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import dev.warden.tools.sandbox.SandboxRunner;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** {@code run_shell}: a shell command in the session's workspace, under the sandbox (docs/security.md). */
+@ApplicationScoped
+@RegisterForReflection
+public class ShellTool implements AgentTool {
+
+    private final SandboxRunner sandbox;
+
+    ShellTool(SandboxRunner sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    /** Probes the sandbox at start-up: a warning names what is missing, and run_shell is refused unless allowed. */
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        sandbox.check();
+    }
+
+    @Tool(
+            name = "run_shell",
+            value = "Runs a shell command in the workspace (no network) and returns its output and" + " exit code.")
+    public String runShell(@P("the command, as you would type it in sh") String command) {
+        if (command == null || command.isBlank()) {
+            throw new IllegalArgumentException("The command is empty.");
+        }
+        return sandbox.run(ToolContext.current().workspace().root(), command).toToolText();
+    }
+}
