@@ -178,9 +178,10 @@ final class Decoders {
     static void url(String text, List<Payload> out, int max, int[] budget) {
         int n = text.length();
         int i = text.indexOf('%');
+        int floor = 0; // runs never reach back into the previous one: linear time
         while (i >= 0 && i < n && out.size() < max) {
             int start = i;
-            while (start > 0 && !Character.isWhitespace(text.charAt(start - 1)) && i - start < MAX_CANDIDATE) {
+            while (start > floor && !Character.isWhitespace(text.charAt(start - 1)) && i - start < MAX_CANDIDATE) {
                 start--;
             }
             int end = i;
@@ -210,7 +211,8 @@ final class Decoders {
                     add(out, max, budget, new Payload(Kind.URL, decoded, start, end));
                 }
             }
-            i = text.indexOf('%', Math.max(end, i + 1));
+            floor = Math.max(end, i + 1);
+            i = text.indexOf('%', floor);
         }
     }
 

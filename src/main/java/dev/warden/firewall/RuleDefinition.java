@@ -4,10 +4,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One rule as written in {@code firewall/rules.yaml} or an operator's rules file. In an override, fields left out
- * keep the built-in rule's values.
+ * keep the built-in rule's values ({@code weight} alone also clears the per-source {@code weights}).
  */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -15,6 +16,7 @@ public record RuleDefinition(
         String id,
         String category,
         Double weight,
+        Map<String, Double> weights,
         String description,
         Boolean detector,
         List<String> keywords,
@@ -33,6 +35,7 @@ public record RuleDefinition(
                 id,
                 pick(override.category, category),
                 pick(override.weight, weight),
+                override.weight != null && override.weights == null ? null : pick(override.weights, weights),
                 pick(override.description, description),
                 pick(override.detector, detector),
                 pick(override.keywords, keywords),

@@ -31,6 +31,7 @@ public final class RuleSet {
             String id,
             String category,
             double weight,
+            Map<Source, Double> sourceWeights,
             String description,
             boolean detector,
             List<String> keywords,
@@ -38,7 +39,17 @@ public final class RuleSet {
             List<Pattern> compactPatterns,
             List<String> hits,
             List<String> misses,
-            List<String> compactKeywords) {}
+            List<String> compactKeywords) {
+
+        /** The weight for texts from {@code source}: its entry in {@code weights}, else {@code weight}. */
+        public double weight(Source source) {
+            return sourceWeights.getOrDefault(source, weight);
+        }
+
+        boolean activeForSomeSource() {
+            return weight > 0 || sourceWeights.values().stream().anyMatch(w -> w > 0);
+        }
+    }
 
     /** A rule's first match in one normalised text: {@code [start, end)} of {@code folded} or {@code compact}. */
     public record Hit(Rule rule, boolean compact, int start, int end) {}
@@ -49,8 +60,9 @@ public final class RuleSet {
 
     private RuleSet(List<Rule> rules) {
         this.rules = List.copyOf(rules);
-        this.active =
-                rules.stream().filter(r -> !r.detector() && r.weight() > 0).toList();
+        this.active = rules.stream()
+                .filter(r -> !r.detector() && r.activeForSomeSource())
+                .toList();
         Map<String, Rule> map = new LinkedHashMap<>();
         rules.forEach(r -> map.put(r.id(), r));
         this.byId = Map.copyOf(map);
@@ -126,6 +138,23 @@ public final class RuleSet {
         if (!(weight >= 0 && weight <= 1)) {
             throw new IllegalArgumentException("Firewall rule " + d.id() + ": weight must be within 0..1");
         }
+        Map<Source, Double> sourceWeights = new java.util.EnumMap<>(Source.class);
+        if (d.weights() != null) {
+            for (Map.Entry<String, Double> e : d.weights().entrySet()) {
+                Source source;
+                try {
+                    source = Source.valueOf(e.getKey().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("Firewall rule " + d.id() + ": weights has unknown source "
+                            + e.getKey() + " (user, tool, memory)");
+                }
+                double w = e.getValue() == null ? 0 : e.getValue();
+                if (!(w >= 0 && w <= 1)) {
+                    throw new IllegalArgumentException("Firewall rule " + d.id() + ": weight must be within 0..1");
+                }
+                sourceWeights.put(source, w);
+            }
+        }
         boolean detector = Boolean.TRUE.equals(d.detector());
         List<Pattern> patterns = compileAll(d.id(), d.patterns());
         List<Pattern> compact = compileAll(d.id(), d.compactPatterns());
@@ -139,6 +168,7 @@ public final class RuleSet {
                 d.id(),
                 d.category() == null ? "custom" : d.category(),
                 weight,
+                Map.copyOf(sourceWeights),
                 d.description() == null ? "" : d.description(),
                 detector,
                 keywords,
@@ -171,13 +201,22 @@ public final class RuleSet {
         return rules;
     }
 
-    /** The weight of rule or detector {@code id}; 0 when it is absent or disabled. */
+    /** The default weight of rule or detector {@code id}; 0 when it is absent or disabled. */
     public double weight(String id) {
         Rule r = byId.get(id);
         return r == null ? 0 : r.weight();
     }
 
-    /** Each active rule's first match in {@code text}, at most one hit per rule. */
+    /** The weight of rule or detector {@code id} for texts from {@code source}; 0 when absent or disabled. */
+    public double weight(String id, Source source) {
+        Rule r = byId.get(id);
+        return r == null ? 0 : r.weight(source);
+    }
+
+    /**
+     * Each rule's first match in {@code text}, at most one hit per rule; every rule that has a positive weight for
+     * some source runs (the caller applies the weight of its source).
+     */
     public List<Hit> match(TextNormalizer.Normalized text) {
         List<Hit> hits = new ArrayList<>();
         String folded = text.folded();
@@ -226,7 +265,7 @@ public final class RuleSet {
     public List<String> exampleProblems() {
         List<String> problems = new ArrayList<>();
         for (Rule rule : rules) {
-            if (rule.detector() || rule.weight() == 0) {
+            if (rule.detector() || !rule.activeForSomeSource()) {
                 continue;
             }
             RuleSet single = new RuleSet(List.of(rule));
