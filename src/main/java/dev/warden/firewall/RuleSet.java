@@ -57,6 +57,8 @@ public final class RuleSet {
     private final List<Rule> rules;
     private final List<Rule> active;
     private final Map<String, Rule> byId;
+    private final Index foldedIndex = new Index();
+    private final Index compactIndex = new Index();
 
     private RuleSet(List<Rule> rules) {
         this.rules = List.copyOf(rules);
@@ -66,6 +68,19 @@ public final class RuleSet {
         Map<String, Rule> map = new LinkedHashMap<>();
         rules.forEach(r -> map.put(r.id(), r));
         this.byId = Map.copyOf(map);
+        for (int r = 0; r < active.size(); r++) {
+            for (Pattern p : active.get(r).patterns()) {
+                foldedIndex.add(r, p);
+            }
+            for (Pattern p : active.get(r).compactPatterns()) {
+                compactIndex.add(r, p);
+            }
+        }
+    }
+
+    /** A rule set of exactly these rules. */
+    static RuleSet of(List<Rule> rules) {
+        return new RuleSet(rules);
     }
 
     /** The built-in rules only. */
@@ -215,38 +230,251 @@ public final class RuleSet {
 
     /**
      * Each rule's first match in {@code text}, at most one hit per rule; every rule that has a positive weight for
-     * some source runs (the caller applies the weight of its source).
+     * some source runs (the caller applies the weight of its source). Patterns are tried only where one of their
+     * {@link Anchors} occurs (anchored, over at most {@value #MAX_SPAN} characters); patterns without anchors run over
+     * the whole text.
      */
     public List<Hit> match(TextNormalizer.Normalized text) {
-        List<Hit> hits = new ArrayList<>();
-        String folded = text.folded();
-        String compact = text.compact();
-        for (Rule rule : active) {
-            boolean noKeywords = rule.keywords().isEmpty();
-            Hit hit = null;
-            if (noKeywords || containsAny(folded, rule.keywords())) {
-                hit = firstHit(rule, rule.patterns(), folded, false);
-            }
-            if (hit == null
-                    && !rule.compactPatterns().isEmpty()
-                    && (noKeywords || containsAny(compact, rule.compactKeywords()))) {
-                hit = firstHit(rule, rule.compactPatterns(), compact, true);
-            }
-            if (hit != null) {
-                hits.add(hit);
+        Hit[] hits = new Hit[active.size()];
+        scan(foldedIndex, text.folded(), false, hits);
+        scan(compactIndex, text.compact(), true, hits);
+        List<Hit> out = new ArrayList<>();
+        for (Hit h : hits) {
+            if (h != null) {
+                out.add(h);
             }
         }
-        return hits;
+        return out;
     }
 
-    private static Hit firstHit(Rule rule, List<Pattern> patterns, String text, boolean compact) {
-        for (Pattern p : patterns) {
-            Matcher m = p.matcher(text);
-            if (m.find()) {
-                return new Hit(rule, compact, m.start(), m.end());
+    /** Longest stretch of text one anchored attempt reads. */
+    static final int MAX_SPAN = 2000;
+
+    private void scan(Index index, String text, boolean compact, Hit[] hits) {
+        if (index.entries.isEmpty()) {
+            return;
+        }
+        boolean[] eligible = new boolean[active.size()];
+        for (int r = 0; r < eligible.length; r++) {
+            Rule rule = active.get(r);
+            List<String> keywords = compact ? rule.compactKeywords() : rule.keywords();
+            eligible[r] = rule.keywords().isEmpty() || containsAny(text, keywords);
+        }
+        for (Entry e : index.fullScan) {
+            if (eligible[e.rule] && hits[e.rule] == null) {
+                Matcher m = e.pattern.matcher(text);
+                if (m.find()) {
+                    hits[e.rule] = new Hit(active.get(e.rule), compact, m.start(), m.end());
+                }
             }
         }
-        return null;
+        for (Entry e : index.textStart) {
+            if (eligible[e.rule] && hits[e.rule] == null) {
+                attempt(e, text, 0, compact, hits);
+            }
+        }
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            List<Ref> refs = c < 128 ? index.ascii[c] : index.other.get(c);
+            if (refs == null) {
+                continue;
+            }
+            boolean boundary = i == 0 || !Anchors.isWordChar(text.charAt(i - 1));
+            for (Ref ref : refs) {
+                Entry e = ref.entry;
+                if (hits[e.rule] != null
+                        || !eligible[e.rule]
+                        || (ref.wordStart && !boundary)
+                        || !text.startsWith(ref.literal, i)) {
+                    continue;
+                }
+                attempt(e, text, i, compact, hits);
+            }
+        }
+    }
+
+    /**
+     * One anchored attempt. The JDK's engine runs it first, because it is several times faster than RE2/J on short
+     * anchored attempts, but on a budget of {@value #STEP_BUDGET} character reads; past that the attempt is redone
+     * with RE2/J, linear in the {@value #MAX_SPAN} characters it may read. So no input can make a rule backtrack for
+     * long, whatever the pattern.
+     */
+    private void attempt(Entry e, String text, int at, boolean compact, Hit[] hits) {
+        int end = Math.min(text.length(), at + MAX_SPAN);
+        if (e.fast != null) {
+            Budgeted input = new Budgeted(text, STEP_BUDGET);
+            java.util.regex.Matcher m = e.fast.matcher(input);
+            m.useTransparentBounds(true).useAnchoringBounds(false).region(at, end);
+            try {
+                if (m.lookingAt()) {
+                    hits[e.rule] = new Hit(active.get(e.rule), compact, at, m.end());
+                }
+                return;
+            } catch (Budgeted.Exhausted exhausted) {
+                // fall through to the linear-time engine
+            }
+        }
+        Matcher m = e.pattern.matcher(new Slice(text, at, end));
+        if (m.lookingAt()) {
+            hits[e.rule] = new Hit(active.get(e.rule), compact, at, at + m.end());
+        }
+    }
+
+    /** Character reads one attempt of the JDK's engine may make before RE2/J takes over. */
+    static final int STEP_BUDGET = 20_000;
+
+    /** A string that counts the characters read from it and gives up past a budget. */
+    private static final class Budgeted implements CharSequence {
+        /** Thrown when the budget is spent; preallocated, without a stack trace. */
+        static final class Exhausted extends RuntimeException {
+            Exhausted() {
+                super("step budget exhausted", null, false, false);
+            }
+        }
+
+        private static final Exhausted EXHAUSTED = new Exhausted();
+        private final String text;
+        private int budget;
+
+        Budgeted(String text, int budget) {
+            this.text = text;
+            this.budget = budget;
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--budget < 0) {
+                throw EXHAUSTED;
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** A window onto a string, without copying. */
+    private record Slice(String text, int from, int to) implements CharSequence {
+        @Override
+        public int length() {
+            return to - from;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return text.charAt(from + index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Slice(text, from + start, from + end);
+        }
+
+        @Override
+        public String toString() {
+            return text.substring(from, to);
+        }
+    }
+
+    /** A pattern to match: RE2/J's, and the same pattern for the JDK's engine when it can read it. */
+    private record Entry(int rule, Pattern pattern, java.util.regex.Pattern fast) {
+        Entry(int rule, Pattern pattern) {
+            this(rule, pattern, jdkPattern(pattern.pattern()));
+        }
+
+        private static java.util.regex.Pattern jdkPattern(String source) {
+            try {
+                return java.util.regex.Pattern.compile(source, java.util.regex.Pattern.CASE_INSENSITIVE);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                return null; // RE2-only syntax: RE2/J alone runs it
+            }
+        }
+    }
+
+    private record Ref(Entry entry, String literal, boolean wordStart) {}
+
+    /** The patterns of one view, by the first character of their anchors. */
+    private static final class Index {
+        final List<Entry> entries = new ArrayList<>();
+        final List<Entry> fullScan = new ArrayList<>();
+        final List<Entry> textStart = new ArrayList<>();
+
+        @SuppressWarnings("unchecked")
+        final List<Ref>[] ascii = new List[128];
+
+        final Map<Character, List<Ref>> other = new java.util.HashMap<>();
+
+        void add(int rule, Pattern pattern) {
+            Entry e = new Entry(rule, pattern);
+            entries.add(e);
+            List<Anchors.Anchor> anchors = Anchors.of(pattern.pattern());
+            if (anchors == null) {
+                fullScan.add(e);
+                return;
+            }
+            boolean atStart = false;
+            for (Anchors.Anchor a : anchors) {
+                if (a.textStart()) {
+                    atStart = true;
+                    continue;
+                }
+                char c = a.literal().charAt(0);
+                Ref ref = new Ref(e, a.literal(), a.wordStart());
+                if (c < 128) {
+                    if (ascii[c] == null) {
+                        ascii[c] = new ArrayList<>();
+                    }
+                    ascii[c].add(ref);
+                } else {
+                    other.computeIfAbsent(c, k -> new ArrayList<>()).add(ref);
+                }
+            }
+            if (atStart) {
+                textStart.add(e);
+            }
+        }
+    }
+
+    /** The patterns that have no anchors and so run over the whole text (built-in rules have none). */
+    List<String> unanchoredPatterns() {
+        List<String> out = new ArrayList<>();
+        for (Index index : List.of(foldedIndex, compactIndex)) {
+            for (Entry e : index.fullScan) {
+                out.add(active.get(e.rule).id() + ": " + e.pattern.pattern());
+            }
+        }
+        return out;
+    }
+
+    /** The rules that match by a plain scan of the whole text: the reference {@link #match} must agree with. */
+    List<String> matchingRuleIdsByFullScan(TextNormalizer.Normalized text) {
+        List<String> ids = new ArrayList<>();
+        for (Rule rule : active) {
+            boolean hit = false;
+            for (Pattern p : rule.patterns()) {
+                hit |= p.matcher(text.folded()).find();
+            }
+            for (Pattern p : rule.compactPatterns()) {
+                hit |= p.matcher(text.compact()).find();
+            }
+            if (hit) {
+                ids.add(rule.id());
+            }
+        }
+        return ids;
     }
 
     private static boolean containsAny(String text, List<String> keywords) {

@@ -137,6 +137,49 @@ class RuleSetTest {
     }
 
     @Test
+    void everyBuiltInPatternHasAnchorsSoItRunsOnlyWhereItCanMatch() {
+        assertThat(rules.unanchoredPatterns()).isEmpty();
+    }
+
+    @Test
+    void anchoredMatchingFindsTheSameRulesAsAFullScan() {
+        List<String> texts = new java.util.ArrayList<>();
+        for (RuleSet.Rule rule : rules.rules()) {
+            texts.addAll(rule.hits());
+            texts.addAll(rule.misses());
+        }
+        texts.add(String.join("\n", texts));
+        texts.addAll(FirewallEngineTest.adversarialRegexInputs().stream()
+                .map(s -> s.substring(0, Math.min(20_000, s.length())))
+                .toList());
+        for (String text : texts) {
+            TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+            assertThat(rules.match(n).stream().map(h -> h.rule().id()).toList())
+                    .as(text.substring(0, Math.min(80, text.length())))
+                    .containsExactlyElementsOf(rules.matchingRuleIdsByFullScan(n));
+        }
+    }
+
+    @Test
+    void aPatternThatWouldBacktrackForeverInTheJdkEngineStillAnswers(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("rules.yaml");
+        Files.writeString(file, """
+                rules:
+                  - id: custom.nested
+                    weight: 0.5
+                    patterns: ['\\bxx(?:a+)+b']
+                """);
+        RuleSet custom = RuleSet.load(Optional.of(file));
+        String evil = "xx" + "a".repeat(1_500) + "!";
+        List<RuleSet.Hit> none = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> custom.match(TextNormalizer.normalize(evil)));
+        assertThat(none).extracting(h -> h.rule().id()).doesNotContain("custom.nested");
+        assertThat(custom.match(TextNormalizer.normalize("xx" + "a".repeat(1_500) + "b")))
+                .extracting(h -> h.rule().id())
+                .contains("custom.nested");
+    }
+
+    @Test
     void perSourceWeightsLetARuleCountOnlyForToolResults() {
         RuleSet.Rule embedded = rules.rules().stream()
                 .filter(r -> r.id().equals("indirect.embedded-request"))
