@@ -270,6 +270,10 @@ final class Decoders {
             if (lineEnd < 0) {
                 lineEnd = n;
             }
+            if (!mayBeRot13(text, lineStart, lineEnd)) {
+                lineStart = lineEnd + 1;
+                continue;
+            }
             int plain = 0;
             int rotated = 0;
             int words = 0;
@@ -303,6 +307,29 @@ final class Decoders {
             }
             lineStart = lineEnd + 1;
         }
+    }
+
+    /** ROT13 of "the", "and", "you", "to", "is", "of", "ignore": a line without any of them is not ROT13 English. */
+    private static final String[] ROT13_MARKERS = {"gur", "naq", "lbh", "gb", "vf", "bs", "vtaber"};
+
+    private static boolean mayBeRot13(String text, int from, int to) {
+        if (to - from < 12) {
+            return false;
+        }
+        String line = text.substring(from, to).toLowerCase(java.util.Locale.ROOT);
+        for (String marker : ROT13_MARKERS) {
+            int at = line.indexOf(marker);
+            while (at >= 0) {
+                boolean startsWord = at == 0 || !Character.isLetter(line.charAt(at - 1));
+                int end = at + marker.length();
+                boolean endsWord = end == line.length() || !Character.isLetter(line.charAt(end));
+                if (startsWord && endsWord) {
+                    return true;
+                }
+                at = line.indexOf(marker, at + 1);
+            }
+        }
+        return false;
     }
 
     static char rot13(char c) {
