@@ -36,23 +36,23 @@ public interface FirewallConfig {
     @WithDefault("8")
     int maxEmbeddedWindows();
 
-    /** Thresholds for the user's messages. Defaults: flag at 0.5, block at 0.75. */
+    /** Thresholds for the user's messages. Defaults: flag at 0.4, block at 0.6. */
     Thresholds user();
 
-    /** Thresholds for tool results. Defaults: flag at 0.5, block at 0.75. */
+    /** Thresholds for tool results. Defaults: flag at 0.4, block at 0.6. */
     Thresholds tool();
 
-    /** Thresholds for recalled memories. Defaults: flag at 0.5, block at 0.75. */
+    /** Thresholds for recalled memories. Defaults: flag at 0.4, block at 0.6. */
     Thresholds memory();
 
     /** Scores at or above {@code flag} are flagged, at or above {@code block} blocked. */
     interface Thresholds {
-        /** Score from which a text is flagged. Default 0.5. */
-        @WithDefault("0.5")
+        /** Score from which a text is flagged. Default 0.4. */
+        @WithDefault("0.4")
         double flag();
 
-        /** Score from which a text is blocked. Default 0.75. */
-        @WithDefault("0.75")
+        /** Score from which a text is blocked. Default 0.6 (chosen by cross-validation, docs/firewall.md). */
+        @WithDefault("0.6")
         double block();
     }
 }

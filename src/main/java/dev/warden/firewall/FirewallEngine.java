@@ -12,11 +12,12 @@ import java.util.Map;
 
 /**
  * The firewall without CDI: normalise, decode hidden payloads, match rules, score every window with the n-gram model,
- * embed only the windows the n-gram model is unsure of, and combine everything into one {@link Verdict}. Used by
+ * embed only the windows the n-gram model does not clear, and combine everything into one {@link Verdict}. Used by
  * {@link FirewallScanner} and by the training, evaluation and benchmark commands.
  *
  * <p>Scores combine as independent evidence: {@code score = 1 - Π(1 - weight)} over the signals (rules, detectors,
- * and the highest window probability of the models). Never throws: on an internal error the verdict is FLAG with
+ * and the highest window probability of the models). Once the verdict can only be BLOCK, the remaining doubtful
+ * windows are not embedded and count with their n-gram probability; the action is exact, the score then a bound. Never throws: on an internal error the verdict is FLAG with
  * signal {@code firewall.error}.
  */
 public final class FirewallEngine {
@@ -33,11 +34,11 @@ public final class FirewallEngine {
     /** The engine's settings (see {@link FirewallConfig}). */
     public record Settings(boolean enabled, int maxChars, int maxEmbeddedWindows, Map<Source, Thresholds> thresholds) {
 
-        /** Enabled, 131072 characters, 8 embedded windows, flag 0.5 and block 0.75 for every source. */
+        /** Enabled, 131072 characters, 8 embedded windows, flag 0.4 and block 0.6 for every source. */
         public static Settings defaults() {
             Map<Source, Thresholds> t = new EnumMap<>(Source.class);
             for (Source s : Source.values()) {
-                t.put(s, new Thresholds(0.5, 0.75));
+                t.put(s, new Thresholds(0.4, 0.6));
             }
             return new Settings(true, 131_072, 8, t);
         }
@@ -238,7 +239,7 @@ public final class FirewallEngine {
                 float[] vector = whole && embedding != null && embedding.length == TextEmbedder.DIMENSION
                         ? embedding
                         : embedder.embed(windowText);
-                w.probability = detectors.stacked(w.ngramLogit, detectors.embeddingLogit(vector));
+                w.probability = detectors.combined(w.ngramLogit, detectors.embeddingLogit(vector));
                 w.embedded = true;
                 embedded++;
             }

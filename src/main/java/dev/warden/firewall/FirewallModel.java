@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The trained detectors, as stored in {@code firewall/model.json} by {@code TrainFirewall}: the n-gram model, the
- * head on the sentence embedding, how to combine them, the cascade band, and a record of the training (data hash,
- * cross-validated metrics, date).
+ * head on the sentence embedding, the cascade threshold, and a record of the training (data hash, cross-validated
+ * metrics, date).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,7 +22,6 @@ public record FirewallModel(
         Windows windows,
         Ngram ngram,
         Embedding embedding,
-        Stack stack,
         Cascade cascade,
         Map<String, Object> metrics) {
 
@@ -61,14 +60,10 @@ public record FirewallModel(
     @RegisterForReflection
     public record Embedding(String model, double bias, List<Double> weights) {}
 
-    /** The combined probability of a window that was embedded: {@code σ(ngram·zNgram + embedding·zEmbedding + bias)}. */
-    @RegisterForReflection
-    public record Stack(double ngram, double embedding, double bias) {}
-
     /**
-     * The n-gram model decides a window alone when its probability is at most {@code low} or at least {@code high};
-     * in between the window is embedded.
+     * The n-gram model clears a window alone when its probability is at most {@code low}; any other window is
+     * embedded, and its probability is the lower of the two detectors' (both must find it suspicious).
      */
     @RegisterForReflection
-    public record Cascade(double low, double high) {}
+    public record Cascade(double low) {}
 }

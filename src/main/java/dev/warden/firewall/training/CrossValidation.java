@@ -60,13 +60,8 @@ final class CrossValidation {
                 }
             }
             System.err.printf(
-                    "fold %d: trained on %d, held out %d (blocked %d); cascade [%.3f, %.3f]%n",
-                    f + 1,
-                    train.size(),
-                    held,
-                    blocked,
-                    model.cascade().low(),
-                    model.cascade().high());
+                    "fold %d: trained on %d, held out %d (blocked %d); cascade low %.3f%n",
+                    f + 1, train.size(), held, blocked, model.cascade().low());
         }
         return outcomes;
     }

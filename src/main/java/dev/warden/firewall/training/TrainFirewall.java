@@ -92,12 +92,8 @@ public final class TrainFirewall {
             Files.createDirectories(out.toAbsolutePath().getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), model);
             System.err.printf(
-                    "wrote %s (%d KB); cascade [%.3f, %.3f]; %d embeddings computed, rest from cache%n",
-                    out,
-                    Files.size(out) / 1024,
-                    model.cascade().low(),
-                    model.cascade().high(),
-                    cache.computed);
+                    "wrote %s (%d KB); cascade low %.3f; %d embeddings computed, rest from cache%n",
+                    out, Files.size(out) / 1024, model.cascade().low(), cache.computed);
         }
     }
 }

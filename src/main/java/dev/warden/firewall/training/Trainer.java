@@ -24,9 +24,9 @@ import java.util.function.Function;
  *       is labelled as a whole, not per window: its windows first count as positive together (weight 1/k), then only
  *       the window the model finds most suspicious counts (multiple-instance learning). Benign windows are all
  *       negative. Classes are weighted to balance.
- *   <li>On out-of-fold predictions of an inner grouped split: a two-input logistic regression that combines both
- *       detectors (the stack), and the cascade band, the n-gram probabilities outside of which the n-gram model may
- *       decide alone (at most {@code cascadeMiss} of attack texts below it, {@code cascadeFalse} of benign ones above).
+ *   <li>On out-of-fold predictions of an inner grouped split: the cascade threshold, the n-gram probability at or
+ *       below which the n-gram model clears a window alone (at most {@code cascadeMiss} of attack texts fall below
+ *       it). Other windows are embedded and count with the lower of the two probabilities.
  * </ol>
  */
 public final class Trainer {
@@ -42,12 +42,11 @@ public final class Trainer {
             double embeddingLambda,
             int milRounds,
             double cascadeMiss,
-            double cascadeFalse,
             int innerFolds,
             long seed) {
 
         public static Params defaults() {
-            return new Params(1000, 750, 16, 1e-4, 12, 0.2, 3.0, 2, 0.01, 0.005, 4, 42);
+            return new Params(1000, 750, 16, 1e-4, 12, 0.2, 3.0, 2, 0.01, 4, 42);
         }
 
         /** The defaults, each overridable by a command-line option of the same name in kebab case. */
@@ -63,7 +62,6 @@ public final class Trainer {
                     Double.parseDouble(args.get("embedding-lambda", String.valueOf(d.embeddingLambda))),
                     Integer.parseInt(args.get("mil-rounds", String.valueOf(d.milRounds))),
                     Double.parseDouble(args.get("cascade-miss", String.valueOf(d.cascadeMiss))),
-                    Double.parseDouble(args.get("cascade-false", String.valueOf(d.cascadeFalse))),
                     Integer.parseInt(args.get("inner-folds", String.valueOf(d.innerFolds))),
                     Long.parseLong(args.get("seed", String.valueOf(d.seed))));
         }
@@ -79,7 +77,6 @@ public final class Trainer {
             m.put("embeddingLambda", embeddingLambda);
             m.put("milRounds", milRounds);
             m.put("cascadeMiss", cascadeMiss);
-            m.put("cascadeFalse", cascadeFalse);
             m.put("innerFolds", innerFolds);
             return m;
         }
@@ -127,11 +124,10 @@ public final class Trainer {
     FirewallModel train(
             List<Prepared> data, int[] groups, String dataFile, String sha256, Map<String, Object> metrics) {
         Base base = fitBase(data);
-        // inner grouped split: out-of-fold logits for the stack and the cascade band
+        // inner grouped split: out-of-fold n-gram logits for the cascade threshold
         int k = params.innerFolds();
         int[] fold = foldsOf(groups, k);
         double[][] oofNgram = new double[data.size()][];
-        double[][] oofEmbedding = new double[data.size()][];
         for (int f = 0; f < k; f++) {
             List<Prepared> train = new ArrayList<>();
             for (int i = 0; i < data.size(); i++) {
@@ -143,22 +139,19 @@ public final class Trainer {
             for (int i = 0; i < data.size(); i++) {
                 if (fold[i] == f) {
                     oofNgram[i] = inner.ngramLogits(data.get(i));
-                    oofEmbedding[i] = inner.embeddingLogits(data.get(i));
                 }
             }
         }
-        double[] stack = fitStack(data, oofNgram, oofEmbedding);
-        double[] band = cascadeBand(data, oofNgram);
+        double low = cascadeLow(data, oofNgram);
         return new FirewallModel(
-                1,
+                2,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 new FirewallModel.Training(dataFile, sha256, data.size(), params.seed(), params.asMap()),
                 new FirewallModel.Windows(params.windowSize(), params.windowStride()),
                 new FirewallModel.Ngram(params.bits(), base.ngramBias, FirewallModel.Ngram.encode(base.ngramWeights)),
                 new FirewallModel.Embedding(
                         dev.warden.embedding.TextEmbedder.MODEL_NAME, base.embeddingBias, boxed(base.embeddingWeights)),
-                new FirewallModel.Stack(stack[0], stack[1], stack[2]),
-                new FirewallModel.Cascade(band[0], band[1]),
+                new FirewallModel.Cascade(low),
                 metrics);
     }
 
@@ -449,86 +442,18 @@ public final class Trainer {
         return x;
     }
 
-    /** {ngram, embedding, bias} of the stack, fitted on out-of-fold logits (Newton, balanced classes). */
-    private double[] fitStack(List<Prepared> data, double[][] ngram, double[][] embedding) {
-        List<double[]> rows = new ArrayList<>();
-        List<Boolean> labels = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            Prepared p = data.get(i);
-            if (p.windows() == 0) {
-                continue;
-            }
-            if (p.example().attack()) {
-                int best = 0;
-                for (int w = 1; w < p.windows(); w++) {
-                    if (ngram[i][w] + embedding[i][w] > ngram[i][best] + embedding[i][best]) {
-                        best = w;
-                    }
-                }
-                rows.add(new double[] {ngram[i][best], embedding[i][best], 1});
-                labels.add(true);
-            } else {
-                for (int w = 0; w < p.windows(); w++) {
-                    rows.add(new double[] {ngram[i][w], embedding[i][w], 1});
-                    labels.add(false);
-                }
-            }
-        }
-        double pos = labels.stream().filter(b -> b).count();
-        double neg = labels.size() - pos;
-        double[] beta = {0.5, 0.5, 0};
-        for (int iter = 0; iter < 25; iter++) {
-            double[][] h = new double[3][3];
-            double[] g = new double[3];
-            for (int i = 0; i < rows.size(); i++) {
-                double[] r = rows.get(i);
-                double z = beta[0] * r[0] + beta[1] * r[1] + beta[2];
-                double p = Detectors.sigmoid(z);
-                double weight = labels.get(i) ? rows.size() / (2 * pos) : rows.size() / (2 * neg);
-                double res = weight * ((labels.get(i) ? 1 : 0) - p);
-                double w = weight * Math.max(p * (1 - p), 1e-9);
-                for (int a = 0; a < 3; a++) {
-                    g[a] += res * r[a];
-                    for (int b = 0; b < 3; b++) {
-                        h[a][b] += w * r[a] * r[b];
-                    }
-                }
-            }
-            for (int a = 0; a < 3; a++) {
-                h[a][a] += 1e-3;
-                if (a < 2) {
-                    g[a] -= 1e-3 * beta[a];
-                }
-            }
-            double[] step = solve(h, g);
-            for (int a = 0; a < 3; a++) {
-                beta[a] += step[a];
-            }
-        }
-        return beta;
-    }
-
-    /** {low, high}: the n-gram probabilities outside of which the n-gram model decides a window alone. */
-    private double[] cascadeBand(List<Prepared> data, double[][] ngram) {
+    /** The n-gram probability at or below which the n-gram model clears a window alone. */
+    private double cascadeLow(List<Prepared> data, double[][] ngram) {
         List<Double> attackMax = new ArrayList<>();
-        List<Double> benignMax = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
-            if (ngram[i].length == 0) {
-                continue;
+            if (ngram[i].length > 0 && data.get(i).example().attack()) {
+                attackMax.add(Detectors.sigmoid(Arrays.stream(ngram[i]).max().orElse(-30)));
             }
-            double max = Arrays.stream(ngram[i]).max().orElse(-30);
-            (data.get(i).example().attack() ? attackMax : benignMax).add(Detectors.sigmoid(max));
         }
         attackMax.sort(Double::compare);
-        benignMax.sort(Double::compare);
         double low = attackMax.isEmpty()
                 ? 0
                 : attackMax.get((int) Math.floor(params.cascadeMiss() * (attackMax.size() - 1)));
-        double high = benignMax.isEmpty()
-                ? 1
-                : benignMax.get((int) Math.ceil((1 - params.cascadeFalse()) * (benignMax.size() - 1)));
-        low = Math.min(low, 0.5);
-        high = Math.max(high, 0.5);
-        return new double[] {low, Math.min(high, 0.999_999)};
+        return Math.min(low, 0.5);
     }
 }

