@@ -22,7 +22,8 @@ import java.util.Optional;
  *     -Dexec.args="--cv ../shared/firewall/dev.jsonl --tool-sources microsoft/BIPIA [--folds 5] [--group-by template|source]"
  * </pre>
  *
- * {@code --rules-report FILE.jsonl} prints, for each rule, how many attacks and benign texts it matches.
+ * {@code --rules-report FILE.jsonl [--tool-sources REGEX]} prints, for each rule, how many attacks and benign texts it
+ * matches.
  *
  * <p>With {@code --cv} the learned detectors are retrained on k-1 grouped folds and the held-out fold is scanned, k
  * times; latency is not reported there, because its embeddings come from a cache.
@@ -37,7 +38,7 @@ public final class EvaluateFirewall {
         RuleSet rules =
                 RuleSet.load(Optional.ofNullable(args.options().get("rules")).map(Path::of));
         if (args.has("rules-report")) {
-            rulesReport(Dataset.read(Path.of(args.get("rules-report", ""))), rules);
+            rulesReport(Dataset.read(Path.of(args.get("rules-report", ""))), rules, args.sourceOf());
             return;
         }
         if (args.has("cv")) {
@@ -98,7 +99,8 @@ public final class EvaluateFirewall {
                 true));
     }
 
-    static void rulesReport(Dataset data, RuleSet rules) {
+    static void rulesReport(
+            Dataset data, RuleSet rules, java.util.function.Function<Dataset.Example, Source> sourceOf) {
         java.util.Map<String, int[]> counts = new java.util.LinkedHashMap<>();
         rules.rules().forEach(r -> counts.put(r.id(), new int[2]));
         int attacks = 0;
@@ -106,7 +108,10 @@ public final class EvaluateFirewall {
         int attacksHit = 0;
         int benignHit = 0;
         for (Dataset.Example e : data.examples()) {
-            var hits = rules.match(dev.warden.firewall.TextNormalizer.normalize(e.text()));
+            Source source = sourceOf.apply(e);
+            var hits = rules.match(dev.warden.firewall.TextNormalizer.normalize(e.text())).stream()
+                    .filter(h -> h.rule().weight(source) > 0)
+                    .toList();
             for (var h : hits) {
                 counts.get(h.rule().id())[e.attack() ? 0 : 1]++;
             }
@@ -126,7 +131,8 @@ public final class EvaluateFirewall {
             }
         }
         System.out.printf(
-                "any rule: %d of %d attacks, %d of %d benign texts (main text only, before decoding)%n",
+                "any rule: %d of %d attacks, %d of %d benign texts (main text only, before decoding; a hit counts"
+                        + " where the rule weighs more than 0 for the text's source)%n",
                 attacksHit, attacks, benignHit, benign);
     }
 
