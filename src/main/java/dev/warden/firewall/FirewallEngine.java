@@ -1,7 +1,6 @@
 package dev.warden.firewall;
 
 import dev.warden.embedding.TextEmbedder;
-import io.quarkus.logging.Log;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,6 +46,10 @@ public final class FirewallEngine {
     /** A verdict with what it cost: windows scored, windows embedded, payloads decoded. */
     public record Scan(Verdict verdict, int windows, int embedded, int payloads) {}
 
+    // JBoss Logging directly, not io.quarkus.logging.Log: the engine also runs in the training and evaluation
+    // commands, outside Quarkus, where Log refuses to work.
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FirewallEngine.class);
+
     static final int MAX_DEPTH = 3;
     static final int MAX_PAYLOADS = 16;
     static final int MAX_PAYLOAD_CHARS = 65_536;
@@ -86,7 +89,7 @@ public final class FirewallEngine {
         try {
             return new Run(text == null ? "" : text, source, embedding, true).run();
         } catch (RuntimeException | StackOverflowError e) {
-            Log.errorf(e, "Firewall failed on a %s text of %d chars", source, text == null ? 0 : text.length());
+            LOG.errorf(e, "Firewall failed on a %s text of %d chars", source, text == null ? 0 : text.length());
             Thresholds t = settings.thresholds().get(source);
             return new Scan(
                     new Verdict(
