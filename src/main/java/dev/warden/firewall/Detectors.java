@@ -1,0 +1,144 @@
+package dev.warden.firewall;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The learned detectors of a {@link FirewallModel}, ready to score windows of text. */
+public final class Detectors {
+
+    static final String BUILT_IN = "firewall/model.json";
+
+    private final FirewallModel model;
+    private final int bits;
+    private final float[] ngramWeights;
+    private final float[] embeddingWeights;
+
+    public Detectors(FirewallModel model) {
+        this.model = model;
+        this.bits = model.ngram().bits();
+        this.ngramWeights = model.ngram().weights();
+        this.embeddingWeights = new float[model.embedding().weights().size()];
+        for (int i = 0; i < embeddingWeights.length; i++) {
+            embeddingWeights[i] = model.embedding().weights().get(i).floatValue();
+        }
+    }
+
+    /** The built-in model, or the one in {@code file} when given. */
+    public static Detectors load(Optional<Path> file) {
+        return new Detectors(file.isPresent() ? read(file.get()) : readBuiltIn());
+    }
+
+    public static FirewallModel read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return mapper().readValue(in, FirewallModel.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read firewall model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static FirewallModel readBuiltIn() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = cl != null && cl.getResource(BUILT_IN) != null
+                ? cl.getResourceAsStream(BUILT_IN)
+                : Detectors.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        "Missing resource " + BUILT_IN + "; run TrainFirewall (docs/firewall.md)");
+            }
+            return mapper().readValue(in, FirewallModel.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ObjectMapper mapper() {
+        return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    public FirewallModel model() {
+        return model;
+    }
+
+    /** The n-gram model's log-odds for {@code folded[from, to)}. */
+    public double ngramLogit(String folded, int from, int to) {
+        return model.ngram().bias()
+                + NgramFeatures.extract(folded, from, to, bits).dot(ngramWeights);
+    }
+
+    /** The embedding head's log-odds for an embedding of the window. */
+    public double embeddingLogit(float[] embedding) {
+        double s = model.embedding().bias();
+        int n = Math.min(embedding.length, embeddingWeights.length);
+        for (int i = 0; i < n; i++) {
+            s += embeddingWeights[i] * embedding[i];
+        }
+        return s;
+    }
+
+    /**
+     * The probability of a window that was embedded: the lower of the two detectors' probabilities, so a window is
+     * suspicious only when both find it so. (In cross-validation this cut false positives at a given recall well
+     * below a learned linear combination's: each detector alone is confidently wrong on different texts.)
+     */
+    public double combined(double ngramLogit, double embeddingLogit) {
+        return sigmoid(Math.min(ngramLogit, embeddingLogit));
+    }
+
+    /** Whether the n-gram probability {@code p} clears the window without the embedding. */
+    public boolean confident(double p) {
+        return p <= model.cascade().low();
+    }
+
+    /** {@code [start, end)} windows covering a text of {@code length} characters, at white space where possible. */
+    public List<int[]> windows(String text) {
+        return windows(text, model.windows().size(), model.windows().stride());
+    }
+
+    public static List<int[]> windows(String text, int size, int stride) {
+        int length = text.length();
+        List<int[]> out = new ArrayList<>();
+        if (length <= size) {
+            out.add(new int[] {0, length});
+            return out;
+        }
+        int start = 0;
+        while (true) {
+            int end = Math.min(length, start + size);
+            if (end < length) {
+                int snapped = end;
+                while (snapped > end - 40 && snapped > start && !Character.isWhitespace(text.charAt(snapped - 1))) {
+                    snapped--;
+                }
+                if (snapped > end - 40 && snapped > start) {
+                    end = snapped;
+                }
+            }
+            out.add(new int[] {start, end});
+            if (end >= length) {
+                break;
+            }
+            int next = start + stride;
+            if (next + size > length) {
+                next = Math.max(next, length - size);
+            }
+            int snapped = next;
+            while (snapped < next + 40 && snapped < length && !Character.isWhitespace(text.charAt(snapped - 1))) {
+                snapped++;
+            }
+            start = snapped < next + 40 && snapped < length ? snapped : next;
+        }
+        return out;
+    }
+
+    public static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+}
