@@ -23,6 +23,28 @@ public sealed interface AgentEvent {
         }
     }
 
+    /**
+     * The firewall's verdict on an untrusted text: every user message, and a tool result it flagged or blocked
+     * ({@code toolCallId} then names the call). {@code action}: allow, flag or block; {@code source}: user, tool, memory.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record FirewallVerdict(
+            String action, double score, java.util.List<Signal> signals, String source, String toolCallId)
+            implements AgentEvent {
+        @Override
+        public String type() {
+            return "firewall_verdict";
+        }
+
+        @JsonIgnore
+        public boolean blocked() {
+            return "block".equals(action);
+        }
+
+        /** One reason the firewall gave: a rule or detector id, its weight, and the words that triggered it. */
+        public record Signal(String id, double weight, String excerpt) {}
+    }
+
     /** A piece of the model's answer, as the model streams it. */
     record Token(String text) implements AgentEvent {
         @Override
@@ -81,12 +103,13 @@ public sealed interface AgentEvent {
 
     /**
      * The turn is over. {@code finishReason}: {@code stop}, {@code length}, {@code content_filter}, {@code step_limit},
-     * {@code cancelled}, {@code error} or {@code other}.
+     * {@code cancelled}, {@code blocked} (the firewall stopped the user's message), {@code error} or {@code other}.
      */
     record TurnCompleted(String finishReason, Usage usage) implements AgentEvent {
         public static final String STOP = "stop";
         public static final String STEP_LIMIT = "step_limit";
         public static final String CANCELLED = "cancelled";
+        public static final String BLOCKED = "blocked";
         public static final String ERROR = "error";
 
         @Override

@@ -53,8 +53,13 @@ public class AgentLoop {
                 Multi.createBy()
                         .concatenating()
                         .streams(
-                                Multi.createFrom().item(new AgentEvent.UserInput(accepted.text())),
+                                Multi.createFrom().items(accepted.verdict(), new AgentEvent.UserInput(accepted.text())),
                                 converse(turn, accepted.text()));
+            case Screening.Blocked blocked ->
+                Multi.createFrom()
+                        .items(
+                                blocked.verdict(),
+                                new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.BLOCKED, turn.usage()));
             case Screening.Rejected rejected ->
                 Multi.createFrom()
                         .items(
@@ -112,6 +117,10 @@ public class AgentLoop {
                     .item(new AgentEvent.TurnCompleted(AgentEvent.TurnCompleted.STEP_LIMIT, turn.usage()));
         }
         Multi<AgentEvent> toolEvents = tools.execute(turn, answer.toolExecutionRequests())
+                .onItem()
+                .transformToMultiAndConcatenate(event -> event instanceof AgentEvent.ToolResult result
+                        ? screened(turn, result)
+                        : Multi.createFrom().item(event))
                 .invoke(event -> {
                     if (event instanceof AgentEvent.ToolResult result) {
                         turn.add(ToolExecutionResultMessage.from(result.toolCallId(), result.tool(), result.result()));
@@ -120,6 +129,15 @@ public class AgentLoop {
         return Multi.createBy()
                 .concatenating()
                 .streams(toolEvents, Multi.createFrom().deferred(() -> step(turn)));
+    }
+
+    /** A tool result through the firewall: the verdict first when there is one, then the result the model may see. */
+    private Multi<AgentEvent> screened(Turn turn, AgentEvent.ToolResult result) {
+        return firewall.screen(turn, result)
+                .onItem()
+                .transformToMulti(screened -> screened.verdict() == null
+                        ? Multi.createFrom().item(screened.result())
+                        : Multi.createFrom().items(screened.verdict(), screened.result()));
     }
 
     private ChatRequest request(Turn turn) {

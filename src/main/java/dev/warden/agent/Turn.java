@@ -33,6 +33,7 @@ public final class Turn {
     private final StringBuilder partialAnswer = new StringBuilder();
     private AgentEvent.Usage usage = AgentEvent.Usage.NONE;
     private int steps;
+    private volatile float[] inputEmbedding;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
 
@@ -73,6 +74,15 @@ public final class Turn {
 
     public String traceId() {
         return Span.fromContext(traceContext).getSpanContext().getTraceId();
+    }
+
+    /** The embedding of the user's sanitised message, computed once by the firewall and shared (memory recall). */
+    public float[] inputEmbedding() {
+        return inputEmbedding;
+    }
+
+    public void setInputEmbedding(float[] embedding) {
+        this.inputEmbedding = embedding;
     }
 
     public Instant startedAt() {

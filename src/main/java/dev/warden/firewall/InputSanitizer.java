@@ -2,10 +2,8 @@ package dev.warden.firewall;
 
 import dev.warden.agent.AgentEvent;
 import dev.warden.agent.ErrorCodes;
-import dev.warden.agent.FirewallStage;
-import dev.warden.agent.Turn;
+import dev.warden.agent.FirewallStage.Screening;
 import dev.warden.config.WardenConfig;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.text.Normalizer;
 
@@ -14,7 +12,7 @@ import java.text.Normalizer;
  * encodings of the same text reach later checks and the model as one form. Pure CPU work on a bounded input.
  */
 @ApplicationScoped
-public class InputSanitizer implements FirewallStage {
+public class InputSanitizer {
 
     private final WardenConfig config;
 
@@ -22,11 +20,7 @@ public class InputSanitizer implements FirewallStage {
         this.config = config;
     }
 
-    @Override
-    public Uni<Screening> screen(Turn turn) {
-        return Uni.createFrom().item(() -> screen(turn.text(), turn.messageId()));
-    }
-
+    /** The sanitised message, or why it is unusable (too large, empty). */
     Screening screen(String text, String messageId) {
         int limit = config.limits().maxInputBytes();
         if (Utf8.length(text) > limit) {
@@ -42,7 +36,7 @@ public class InputSanitizer implements FirewallStage {
             return new Screening.Rejected(new AgentEvent.Error(
                     ErrorCodes.INVALID_MESSAGE, "The message has no text.", messageId, "text", true));
         }
-        return new Screening.Accepted(clean);
+        return new Screening.Accepted(clean, null);
     }
 
     /**

@@ -63,7 +63,7 @@ class SessionResourceTest {
         assertThat(list.get(0).path("id").asText()).isEqualTo(newer);
         assertThat(list.get(0).path("title").asText()).isEqualTo("Second question " + marker);
         assertThat(list.get(0).path("running").asBoolean()).isFalse();
-        assertThat(list.get(0).path("lastSeq").asLong()).isEqualTo(3);
+        assertThat(list.get(0).path("lastSeq").asLong()).isEqualTo(4);
         assertThat(list.get(1).path("id").asText()).isEqualTo(older);
         assertThat(Users.newUserToken())
                 .satisfies(other -> given().auth()

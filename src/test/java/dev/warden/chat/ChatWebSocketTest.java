@@ -74,7 +74,8 @@ class ChatWebSocketTest {
             String messageId = ws.say("Say hello " + marker);
             List<JsonNode> turn = ws.untilTurnCompleted();
 
-            assertThat(types(turn)).containsExactly("turn_started", "token", "token", "token", "turn_completed");
+            assertThat(types(turn))
+                    .containsExactly("turn_started", "firewall_verdict", "token", "token", "token", "turn_completed");
             assertThat(turn.getFirst().path("messageId").asText()).isEqualTo(messageId);
             assertThat(turn.stream()
                             .filter(m -> m.path("type").asText().equals("token"))
@@ -170,12 +171,13 @@ class ChatWebSocketTest {
             List<JsonNode> turn = ws.untilTurnCompleted();
 
             assertThat(types(turn))
-                    .containsExactly("turn_started", "tool_call", "tool_result", "token", "turn_completed");
-            JsonNode call = turn.get(1);
+                    .containsExactly(
+                            "turn_started", "firewall_verdict", "tool_call", "tool_result", "token", "turn_completed");
+            JsonNode call = turn.get(2);
             assertThat(call.path("toolCallId").asText()).isEqualTo("call_1");
             assertThat(call.path("tool").asText()).isEqualTo("current_time");
             assertThat(call.path("arguments").path("timeZone").asText()).isEqualTo("Europe/Paris");
-            JsonNode result = turn.get(2);
+            JsonNode result = turn.get(3);
             assertThat(result.path("toolCallId").asText()).isEqualTo("call_1");
             assertThat(result.path("error").asBoolean()).isFalse();
             assertThat(result.path("result").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*\\(Europe/Paris\\)");
@@ -399,8 +401,8 @@ class ChatWebSocketTest {
             ws.await("session_ready");
             ws.say("please " + marker + "-fail");
             List<JsonNode> failed = ws.untilTurnCompleted();
-            assertThat(types(failed)).containsExactly("turn_started", "error", "turn_completed");
-            assertThat(failed.get(1).path("code").asText()).isEqualTo("model_error");
+            assertThat(types(failed)).containsExactly("turn_started", "firewall_verdict", "error", "turn_completed");
+            assertThat(failed.get(2).path("code").asText()).isEqualTo("model_error");
             assertThat(failed.getLast().path("finishReason").asText()).isEqualTo("error");
 
             ws.say("again " + marker + "-ok");

@@ -82,11 +82,18 @@ class GeminiTurnTest {
             List<JsonNode> turn = ws.untilTurnCompleted();
             List<String> types = turn.stream().map(m -> m.path("type").asText()).toList();
             assertThat(types)
-                    .containsExactly("turn_started", "tool_call", "tool_result", "token", "token", "turn_completed");
-            assertThat(turn.get(1).path("arguments").path("timeZone").asText()).isEqualTo("Asia/Tokyo");
-            assertThat(turn.get(2).path("result").asText()).contains("(Asia/Tokyo)");
-            assertThat(turn.get(3).path("text").asText()
-                            + turn.get(4).path("text").asText())
+                    .containsExactly(
+                            "turn_started",
+                            "firewall_verdict",
+                            "tool_call",
+                            "tool_result",
+                            "token",
+                            "token",
+                            "turn_completed");
+            assertThat(turn.get(2).path("arguments").path("timeZone").asText()).isEqualTo("Asia/Tokyo");
+            assertThat(turn.get(3).path("result").asText()).contains("(Asia/Tokyo)");
+            assertThat(turn.get(4).path("text").asText()
+                            + turn.get(5).path("text").asText())
                     .isEqualTo("It is late.");
             assertThat(turn.getLast().path("finishReason").asText()).isEqualTo("stop");
             String traceId = turn.getFirst().path("traceId").asText();

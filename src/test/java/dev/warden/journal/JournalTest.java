@@ -69,6 +69,7 @@ class JournalTest {
                 .containsExactly(
                         "turn_started",
                         "message_received",
+                        "firewall_verdict",
                         "user_input",
                         "model_request",
                         "model_response",
@@ -91,16 +92,16 @@ class JournalTest {
                 sub = 0;
             }
         }
-        JsonNode firstRequest = all.get(3);
+        JsonNode firstRequest = all.get(4);
         assertThat(firstRequest.path("provider").asText()).isEqualTo("openai");
         assertThat(firstRequest.path("model").asText()).isEqualTo("gpt-test");
         assertThat(firstRequest.path("messages").toString()).contains("what time in Oslo " + marker);
         assertThat(firstRequest.path("tools").toString()).contains("current_time");
-        JsonNode invocation = all.get(6);
+        JsonNode invocation = all.get(7);
         assertThat(invocation.path("arguments").asText()).isEqualTo("{\"timeZone\":\"Europe/Oslo\"}");
         assertThat(invocation.path("result").asText()).contains("(Europe/Oslo)");
-        assertThat(all.get(4).path("finishReason").asText()).isEqualTo("tool_calls");
-        JsonNode conversation = all.get(11).path("messages");
+        assertThat(all.get(5).path("finishReason").asText()).isEqualTo("tool_calls");
+        JsonNode conversation = all.get(12).path("messages");
         assertThat(conversation).hasSize(4);
         assertThat(conversation.toString()).contains("Done.");
     }
