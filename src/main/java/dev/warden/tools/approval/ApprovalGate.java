@@ -72,7 +72,8 @@ public class ApprovalGate implements TurnFinalizer {
         return Uni.createFrom()
                 .completionStage(decided)
                 .ifNoItem()
-                .after(left.isNegative() ? Duration.ZERO : left)
+                // An approval already past its deadline (it waited behind earlier calls) times out at once.
+                .after(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left)
                 .recoverWithUni(() -> db.async(() -> expire(approval)))
                 .onTermination()
                 .invoke(() -> waiting.remove(approval.id()));
