@@ -83,8 +83,6 @@ public final class EmbeddedMemoryStore implements MemoryStore {
 
     /** Reciprocal rank fusion's constant (Cormack et al., 2009). */
     static final int RRF_K = 60;
-    /** BM25's k1 as Lucene's BM25Similarity uses it by default. */
-    static final double BM25_K1 = 1.2;
     /** Each ranking contributes this many candidates per requested hit (at least {@link #MIN_CANDIDATES}). */
     static final int CANDIDATES_PER_HIT = 5;
 
@@ -337,6 +335,8 @@ public final class EmbeddedMemoryStore implements MemoryStore {
         Query user = new TermQuery(new Term(USER, query.userId()));
         int candidates = Math.max(query.limit() * CANDIDATES_PER_HIT, MIN_CANDIDATES);
         Map<Integer, Candidate> found = new HashMap<>();
+        KeywordQuery keywords =
+                query.mode() == SearchMode.VECTOR ? null : keywordQuery(searcher.getIndexReader(), query.text());
         float[] target = query.vector() == null ? null : unit(query.vector());
         if (query.mode() != SearchMode.KEYWORD) {
             ScoreDoc[] hits =
@@ -348,19 +348,15 @@ public final class EmbeddedMemoryStore implements MemoryStore {
                 c.cosine = 2.0 * hits[i].score - 1.0;
             }
         }
-        if (query.mode() != SearchMode.VECTOR) {
-            KeywordQuery keywords = keywordQuery(searcher.getIndexReader(), query.text());
-            if (keywords != null) {
-                Query bm25 = new BooleanQuery.Builder()
-                        .add(keywords.query(), Occur.MUST)
-                        .add(user, Occur.FILTER)
-                        .build();
-                ScoreDoc[] hits = searcher.search(bm25, candidates).scoreDocs;
-                for (int i = 0; i < hits.length; i++) {
-                    Candidate c = found.computeIfAbsent(hits[i].doc, Candidate::new);
-                    c.keywordRank = i + 1;
-                    c.keyword = Math.min(1.0, hits[i].score * (1 + BM25_K1) / keywords.weight());
-                }
+        if (keywords != null) {
+            Query bm25 = new BooleanQuery.Builder()
+                    .add(keywords.query(), Occur.MUST)
+                    .add(user, Occur.FILTER)
+                    .build();
+            ScoreDoc[] hits = searcher.search(bm25, candidates).scoreDocs;
+            for (int i = 0; i < hits.length; i++) {
+                Candidate c = found.computeIfAbsent(hits[i].doc, Candidate::new);
+                c.keywordRank = i + 1;
             }
         }
         List<Candidate> ranked = new ArrayList<>(found.values());
@@ -380,6 +376,10 @@ public final class EmbeddedMemoryStore implements MemoryStore {
             if (query.mode() == SearchMode.HYBRID && Double.isNaN(c.cosine)) {
                 c.cosine = cosine(searcher.getIndexReader(), c.doc, target);
             }
+            Document doc = stored.document(c.doc);
+            if (keywords != null) {
+                c.keyword = keywords.coverage(terms(doc.get(TEXT)));
+            }
             double score = switch (query.mode()) {
                 case VECTOR -> Math.max(0, c.cosine);
                 case KEYWORD -> c.keyword;
@@ -388,7 +388,6 @@ public final class EmbeddedMemoryStore implements MemoryStore {
             if (score < query.minScore()) {
                 continue;
             }
-            Document doc = stored.document(c.doc);
             hits.add(new MemoryHit(
                     doc.get(ID),
                     doc.get(SESSION),
@@ -400,8 +399,20 @@ public final class EmbeddedMemoryStore implements MemoryStore {
         return hits;
     }
 
-    /** A query's keywords as a BM25 query, and the weight (sum of inverse document frequencies) that normalises it. */
-    private record KeywordQuery(Query query, double weight) {}
+    /** A query's keywords as a BM25 query, with each keyword's inverse document frequency. */
+    private record KeywordQuery(Query query, Map<String, Double> idf, double weight) {
+
+        /** The share of the query's keyword weight (sum of idf) that a memory with these keywords has. */
+        double coverage(Set<String> memoryTerms) {
+            double matched = 0;
+            for (Map.Entry<String, Double> term : idf.entrySet()) {
+                if (memoryTerms.contains(term.getKey())) {
+                    matched += term.getValue();
+                }
+            }
+            return matched / weight;
+        }
+    }
 
     private KeywordQuery keywordQuery(IndexReader reader, String text) throws IOException {
         Set<String> terms = terms(text);
@@ -420,12 +431,14 @@ public final class EmbeddedMemoryStore implements MemoryStore {
                 .map(Map.Entry::getKey)
                 .toList();
         BooleanQuery.Builder query = new BooleanQuery.Builder();
+        Map<String, Double> weights = new HashMap<>();
         double weight = 0;
         for (String term : kept) {
             query.add(new TermQuery(new Term(TEXT, term)), Occur.SHOULD);
+            weights.put(term, idf.get(term));
             weight += idf.get(term);
         }
-        return weight <= 0 ? null : new KeywordQuery(query.build(), weight);
+        return weight <= 0 ? null : new KeywordQuery(query.build(), weights, weight);
     }
 
     /** The distinct keywords of a text, as the index has them. */

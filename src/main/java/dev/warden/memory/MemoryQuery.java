@@ -6,8 +6,9 @@ import java.util.Objects;
  * What to look for among one user's memories: the query's text (for keywords) and its embedding (for vectors), how
  * many hits at most, and the relevance floor. A hit's relevance is the stronger of two signals, each between 0 and 1:
  * the cosine similarity of its embedding to the query's (negative similarities count as 0), and the share of the
- * query's keywords it matches, weighted by their rarity (BM25 normalised by the query's own weight, so 1 means every
- * keyword matched about as often as in a typical memory). Hits below {@code minScore} are left out.
+ * query's keywords it contains, each keyword weighted by its rarity among all memories (inverse document frequency),
+ * so 1 means it has every keyword of the query. Hits below {@code minScore} are left out. (A store that only ranks by
+ * vectors has only the first.)
  */
 public record MemoryQuery(String userId, String text, float[] vector, int limit, double minScore, SearchMode mode) {
 

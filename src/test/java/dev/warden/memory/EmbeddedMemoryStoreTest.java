@@ -75,8 +75,8 @@ class EmbeddedMemoryStoreTest extends MemoryStoreContract {
 
         assertThat(ids(hits)).containsExactly(both.id(), one.id());
         assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
-        assertThat(hits.get(0).score()).isBetween(0.7, 1.0);
-        assertThat(hits.get(1).score()).isBetween(0.1, 0.7);
+        assertThat(hits.get(0).score()).isBetween(0.999, 1.0);
+        assertThat(hits.get(1).score()).isBetween(0.1, 0.6);
     }
 
     @Test
