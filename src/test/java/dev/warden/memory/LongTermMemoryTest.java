@@ -76,7 +76,7 @@ class LongTermMemoryTest {
         assertThat(first.id()).isEqualTo(ids.getFirst());
         assertThat(first.text()).isEqualTo("User: " + told.userText() + "\nAssistant: " + told.answer());
         assertThat(first.sessionId()).isEqualTo(told.sessionId());
-        assertThat(first.at()).isEqualTo(told.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(first.at()).isEqualTo(told.at());
         assertThat(first.score()).isBetween(config.recall().minScore(), 1.0);
         assertThat(recall.asContext()).contains("Recalled memory").contains("Lea starts primary school");
     }
