@@ -22,7 +22,7 @@ final class WardenEnvironment {
      * database and memory-store switches, graceful shutdown, the sandbox requirement). Once the service reads one,
      * {@link #unknownNames} stops accepting it here: remove it from this list then.
      */
-    static final Set<String> PENDING = Set.of("WARDEN_MEMORY_STORE", "WARDEN_MEMORY_CHROMA_URL");
+    static final Set<String> PENDING = Set.of();
 
     /** Quarkus's own settings the deployment files may use. */
     static final Set<String> QUARKUS = Set.of(
