@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The agent loop: firewall → memory → model → tools → model … until the model answers without asking for a tool, or
+ * The agent loop: firewall → memory (the session's window, then long-term memories, screened) → model → tools → model …
+ * until the model answers without asking for a tool, or
  * the step limit. Emits the turn's events in order and ends with exactly one {@link AgentEvent.TurnCompleted}; the
  * {@link TurnRunner} persists the conversation before passing that last event on.
  */
@@ -69,11 +70,26 @@ public class AgentLoop {
     }
 
     private Multi<AgentEvent> converse(Turn turn, String text) {
-        return memory.recall(turn)
-                .invoke(turn::setHistory)
-                .invoke(() -> turn.add(UserMessage.from(text)))
-                .onItem()
-                .transformToMulti(ignored -> step(turn));
+        return memory.recall(turn).onItem().transformToMulti(recollection -> {
+            turn.setHistory(recollection.history());
+            turn.add(UserMessage.from(text));
+            AgentEvent.MemoryRecall recalled = recollection.recalled();
+            if (recalled == null) {
+                return step(turn);
+            }
+            Multi<AgentEvent> screened = firewall.screen(turn, recalled)
+                    .onItem()
+                    .transformToMulti(memories -> {
+                        turn.setRecalledContext(memories.admitted().context());
+                        return Multi.createFrom().iterable(memories.verdicts());
+                    });
+            return Multi.createBy()
+                    .concatenating()
+                    .streams(
+                            Multi.createFrom().item(recalled),
+                            screened.onItem().castTo(AgentEvent.class),
+                            Multi.createFrom().deferred(() -> step(turn)));
+        });
     }
 
     private Multi<AgentEvent> step(Turn turn) {
@@ -142,7 +158,12 @@ public class AgentLoop {
 
     private ChatRequest request(Turn turn) {
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(SystemMessage.from(config.agent().systemPrompt()));
+        String recalled = turn.recalledContext();
+        // One system message: not every provider takes several. Recalled memories are marked as notes, not orders.
+        messages.add(SystemMessage.from(
+                recalled.isEmpty()
+                        ? config.agent().systemPrompt()
+                        : config.agent().systemPrompt() + "\n\n" + recalled));
         messages.addAll(turn.history());
         messages.addAll(turn.transcript());
         return ChatRequest.builder()

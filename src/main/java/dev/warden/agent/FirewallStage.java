@@ -3,8 +3,8 @@ package dev.warden.agent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The firewall: screens every untrusted text before the model sees it — the user's message (first stage of a turn)
- * and every tool result (before it goes back to the model).
+ * The firewall: screens every untrusted text before the model sees it — the user's message (first stage of a turn),
+ * the memories recalled for it, and every tool result (before it goes back to the model).
  */
 public interface FirewallStage {
 
@@ -15,6 +15,12 @@ public interface FirewallStage {
      * with the verdict when the firewall flagged or blocked it (the client is told).
      */
     Uni<ScreenedResult> screen(Turn turn, AgentEvent.ToolResult result);
+
+    /**
+     * The recalled memories the model may see (those the firewall does not block), and a verdict for each memory it
+     * flagged or blocked (the client is told).
+     */
+    Uni<ScreenedMemories> screen(Turn turn, AgentEvent.MemoryRecall recalled);
 
     /** The firewall's decision on a user message. */
     sealed interface Screening {
@@ -31,4 +37,7 @@ public interface FirewallStage {
 
     /** A screened tool result, and the verdict to show when there is something to show. */
     record ScreenedResult(AgentEvent.ToolResult result, AgentEvent.FirewallVerdict verdict) {}
+
+    /** Screened memories: those the model may see, and the verdicts to show (flagged or blocked memories). */
+    record ScreenedMemories(AgentEvent.MemoryRecall admitted, java.util.List<AgentEvent.FirewallVerdict> verdicts) {}
 }

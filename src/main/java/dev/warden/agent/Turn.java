@@ -30,6 +30,7 @@ public final class Turn {
 
     private final List<ChatMessage> history = new ArrayList<>();
     private final List<ChatMessage> transcript = new ArrayList<>();
+    private String recalledContext = "";
     private final StringBuilder partialAnswer = new StringBuilder();
     private AgentEvent.Usage usage = AgentEvent.Usage.NONE;
     private int steps;
@@ -97,6 +98,15 @@ public final class Turn {
     synchronized void setHistory(List<ChatMessage> recalled) {
         history.clear();
         history.addAll(recalled);
+    }
+
+    /** The recalled long-term memories the model is given, as text (empty when there are none). */
+    public synchronized String recalledContext() {
+        return recalledContext;
+    }
+
+    synchronized void setRecalledContext(String context) {
+        this.recalledContext = context == null ? "" : context;
     }
 
     /** The messages of this turn so far: the user's message, the model's answers, the tool results. */

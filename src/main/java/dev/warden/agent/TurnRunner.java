@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Runs turns: at most one per session, cancellable, each closed exactly once. Closing a turn journals its
- * conversation first and only then reports {@code turn_completed}, so the next turn always sees this one.
+ * conversation and remembers it in long-term memory first, and only then reports {@code turn_completed}, so the next
+ * turn always sees this one.
  */
 @ApplicationScoped
 public class TurnRunner {
@@ -28,11 +29,18 @@ public class TurnRunner {
     private final AgentLoop loop;
     private final TurnEvents events;
     private final Instance<TurnFinalizer> finalizers;
+    private final MemoryStage memory;
     private final WardenMetrics metrics;
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
-    TurnRunner(AgentLoop loop, TurnEvents events, Instance<TurnFinalizer> finalizers, WardenMetrics metrics) {
+    TurnRunner(
+            AgentLoop loop,
+            TurnEvents events,
+            Instance<TurnFinalizer> finalizers,
+            MemoryStage memory,
+            WardenMetrics metrics) {
+        this.memory = memory;
         this.metrics = metrics;
         this.loop = loop;
         this.events = events;
@@ -116,7 +124,12 @@ public class TurnRunner {
         AgentEvent.TurnCompleted last = (AgentEvent.TurnCompleted) closing.getLast();
         // Finalizers touch the database: never on the thread that reported the end (it may be an event loop).
         Uni.createFrom()
-                .item(() -> finalizeTurn(turn.sessionId(), turn.id()))
+                .item(() -> {
+                    List<AgentEvent> closed = finalizeTurn(turn.sessionId(), turn.id());
+                    // Committed before turn_completed is sent: a memory of a completed turn survives a crash after it.
+                    memory.remember(turn, last);
+                    return closed;
+                })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(closed -> closed.forEach(event -> events.emit(turn, event)))
                 .invoke(() -> closing.subList(0, closing.size() - 1).forEach(event -> events.emit(turn, event)))

@@ -42,6 +42,6 @@ public class FirewallResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("invalid_source", "'source' must be user, tool or memory.");
         }
-        return ScreeningFirewall.event(scanner.scan(request.text(), source), null);
+        return ScreeningFirewall.event(scanner.scan(request.text(), source), null, null);
     }
 }

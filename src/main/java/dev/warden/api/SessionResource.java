@@ -11,6 +11,7 @@ import dev.warden.journal.JournalExport;
 import dev.warden.journal.Replayer;
 import dev.warden.journal.SessionForks;
 import dev.warden.journal.SessionStore;
+import dev.warden.memory.LongTermMemory;
 import dev.warden.security.TokenIdentityProvider;
 import dev.warden.tools.Workspaces;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -48,6 +49,7 @@ public class SessionResource {
     private final ObjectMapper mapper;
     private final Replayer replayer;
     private final SessionForks forks;
+    private final LongTermMemory memory;
 
     SessionResource(
             SessionStore sessions,
@@ -59,7 +61,8 @@ public class SessionResource {
             SecurityIdentity identity,
             ObjectMapper mapper,
             Replayer replayer,
-            SessionForks forks) {
+            SessionForks forks,
+            LongTermMemory memory) {
         this.sessions = sessions;
         this.journal = journal;
         this.export = export;
@@ -70,6 +73,7 @@ public class SessionResource {
         this.mapper = mapper;
         this.replayer = replayer;
         this.forks = forks;
+        this.memory = memory;
     }
 
     /** A session as listed: {@code running} while a turn is open. */
@@ -121,7 +125,10 @@ public class SessionResource {
                 .build();
     }
 
-    /** Deletes the session, its journal and its workspace; a running turn is cancelled, connections are closed. */
+    /**
+     * Deletes the session, its journal, its workspace and the long-term memories made in it; a running turn is
+     * cancelled, connections are closed.
+     */
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
@@ -137,6 +144,7 @@ public class SessionResource {
         sessions.delete(id, userId());
         hub.closeAll(id, dev.warden.chat.ChatWebSocket.SESSION_NOT_FOUND_CLOSE, ErrorCodes.SESSION_NOT_FOUND);
         workspaces.delete(session.userId(), id);
+        memory.forgetSession(session.userId(), id);
         return Response.noContent().build();
     }
 

@@ -18,8 +18,9 @@ import java.util.Locale;
 
 /**
  * The firewall stage: the user's message is sanitised (size, control characters, NFKC), embedded once (the vector is
- * kept on the turn for memory recall) and scanned; a tool result is scanned before it goes back to the model and, when
- * blocked, replaced by a notice. Scanning runs on a worker thread.
+ * kept on the turn for memory recall) and scanned; each recalled memory is scanned before it joins the model's context
+ * (a blocked one is left out); a tool result is scanned before it goes back to the model and, when blocked, replaced
+ * by a notice. Scanning runs on a worker thread.
  */
 @ApplicationScoped
 public class ScreeningFirewall implements FirewallStage {
@@ -28,6 +29,7 @@ public class ScreeningFirewall implements FirewallStage {
     static final AttributeKey<Double> SCORE = AttributeKey.doubleKey("warden.firewall.score");
     static final AttributeKey<List<String>> RULES = AttributeKey.stringArrayKey("warden.firewall.signals");
     static final AttributeKey<String> SOURCE = AttributeKey.stringKey("warden.firewall.source");
+    static final AttributeKey<String> MEMORY_ID = AttributeKey.stringKey("warden.memory.id");
 
     private final InputSanitizer sanitizer;
     private final FirewallScanner scanner;
@@ -61,7 +63,7 @@ public class ScreeningFirewall implements FirewallStage {
                     }
                     float[] vector = config.enabled() ? embedder.embed(accepted.text()) : null;
                     turn.setInputEmbedding(vector);
-                    AgentEvent.FirewallVerdict verdict = scan(turn, accepted.text(), Source.USER, vector, null);
+                    AgentEvent.FirewallVerdict verdict = scan(turn, accepted.text(), Source.USER, vector, null, null);
                     return verdict.blocked()
                             ? new Screening.Blocked(verdict)
                             : new Screening.Accepted(accepted.text(), verdict);
@@ -74,7 +76,7 @@ public class ScreeningFirewall implements FirewallStage {
         return Uni.createFrom()
                 .item(() -> {
                     AgentEvent.FirewallVerdict verdict =
-                            scan(turn, result.result(), Source.TOOL, null, result.toolCallId());
+                            scan(turn, result.result(), Source.TOOL, null, result.toolCallId(), null);
                     if (verdict.action().equals("allow")) {
                         return new ScreenedResult(result, null);
                     }
@@ -90,7 +92,32 @@ public class ScreeningFirewall implements FirewallStage {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private AgentEvent.FirewallVerdict scan(Turn turn, String text, Source source, float[] vector, String toolCallId) {
+    @Override
+    public Uni<ScreenedMemories> screen(Turn turn, AgentEvent.MemoryRecall recalled) {
+        if (recalled.items().isEmpty()) {
+            return Uni.createFrom().item(new ScreenedMemories(recalled, List.of()));
+        }
+        return Uni.createFrom()
+                .item(() -> {
+                    List<AgentEvent.FirewallVerdict> shown = new java.util.ArrayList<>();
+                    java.util.Set<String> blocked = new java.util.HashSet<>();
+                    for (AgentEvent.MemoryRecall.Item item : recalled.items()) {
+                        AgentEvent.FirewallVerdict verdict =
+                                scan(turn, item.text(), Source.MEMORY, null, null, item.id());
+                        if (!verdict.action().equals("allow")) {
+                            shown.add(verdict);
+                        }
+                        if (verdict.blocked()) {
+                            blocked.add(item.id());
+                        }
+                    }
+                    return new ScreenedMemories(recalled.without(blocked), List.copyOf(shown));
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private AgentEvent.FirewallVerdict scan(
+            Turn turn, String text, Source source, float[] vector, String toolCallId, String memoryId) {
         Span span = tracer.spanBuilder("apply_guardrail warden.firewall")
                 .setParent(turn.traceContext())
                 .setAttribute(GenAi.OPERATION_NAME, "apply_guardrail")
@@ -99,12 +126,15 @@ public class ScreeningFirewall implements FirewallStage {
         long started = System.nanoTime();
         Verdict verdict = vector == null ? scanner.scan(text, source) : scanner.scan(text, source, vector);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        AgentEvent.FirewallVerdict event = event(verdict, toolCallId);
+        AgentEvent.FirewallVerdict event = event(verdict, toolCallId, memoryId);
         span.setAttribute(ACTION, event.action());
         span.setAttribute(SCORE, verdict.score());
         span.setAttribute(RULES, verdict.signals().stream().map(Signal::id).toList());
         if (toolCallId != null) {
             span.setAttribute(GenAi.TOOL_CALL_ID, toolCallId);
+        }
+        if (memoryId != null) {
+            span.setAttribute(MEMORY_ID, memoryId);
         }
         span.end();
         metrics.firewallVerdict(event.action(), event.source(), elapsed);
@@ -112,7 +142,7 @@ public class ScreeningFirewall implements FirewallStage {
     }
 
     /** The verdict as the client sees it. */
-    public static AgentEvent.FirewallVerdict event(Verdict verdict, String toolCallId) {
+    public static AgentEvent.FirewallVerdict event(Verdict verdict, String toolCallId, String memoryId) {
         return new AgentEvent.FirewallVerdict(
                 verdict.action().name().toLowerCase(Locale.ROOT),
                 Math.round(verdict.score() * 1000) / 1000.0,
@@ -120,7 +150,8 @@ public class ScreeningFirewall implements FirewallStage {
                         .map(s -> new AgentEvent.FirewallVerdict.Signal(s.id(), s.weight(), s.excerpt()))
                         .toList(),
                 verdict.source().name().toLowerCase(Locale.ROOT),
-                toolCallId);
+                toolCallId,
+                memoryId);
     }
 
     private static String signalIds(AgentEvent.FirewallVerdict verdict) {

@@ -20,6 +20,7 @@ public final class JournalCodec {
             Map.entry("turn_interrupted", AgentEvent.TurnInterrupted.class),
             Map.entry("error", AgentEvent.Error.class),
             Map.entry("firewall_verdict", AgentEvent.FirewallVerdict.class),
+            Map.entry("memory_recall", AgentEvent.MemoryRecall.class),
             Map.entry("approval_required", AgentEvent.ApprovalRequired.class),
             Map.entry("approval_resolved", AgentEvent.ApprovalResolved.class),
             Map.entry("message_received", AgentEvent.MessageReceived.class),

@@ -12,6 +12,7 @@ import dev.langchain4j.model.output.TokenUsage;
 import dev.warden.agent.AgentEvent;
 import dev.warden.agent.AgentLoop;
 import dev.warden.agent.FirewallStage;
+import dev.warden.agent.MemoryStage;
 import dev.warden.agent.ModelStage;
 import dev.warden.agent.ModelStage.ModelEvent;
 import dev.warden.agent.Transcripts;
@@ -34,7 +35,7 @@ import java.util.Set;
 
 /**
  * Replays a recorded session through the current pipeline: the real firewall, memory window and tool stage, with the
- * model and the tools answered from the recording. Every event the pipeline produces is compared, in order, with the
+ * model, the tools and long-term memory's recall answered from the recording. Every event the pipeline produces is compared, in order, with the
  * recorded one; the first difference is reported. Timestamps, trace ids and durations are not compared.
  */
 @ApplicationScoped
@@ -135,11 +136,19 @@ public class Replayer {
                             null,
                             "the recording of this turn has no message_received fact: it cannot be replayed"));
         }
+        // Long-term memory has moved on since: the turn gets the memories it was given then.
+        AgentEvent.MemoryRecall recalled = body.stream()
+                .map(JournalCodec::event)
+                .flatMap(java.util.Optional::stream)
+                .filter(AgentEvent.MemoryRecall.class::isInstance)
+                .map(AgentEvent.MemoryRecall.class::cast)
+                .findFirst()
+                .orElse(null);
         Recording recording = new Recording(body, grants);
         Turn turn = new Turn(turnId, "replay", "replay", received.messageId(), received.text(), Context.root());
         AgentLoop loop = new AgentLoop(
                 firewall,
-                replayTurn -> Uni.createFrom().item(window(earlier)),
+                replayTurn -> Uni.createFrom().item(new MemoryStage.Recollection(window(earlier), recalled)),
                 recording,
                 tools.answeredBy(recording, recording::tool, scratch),
                 config);

@@ -196,6 +196,15 @@ public class LongTermMemory {
         return deleted;
     }
 
+    /** Forgets what this user's session taught (its session was deleted); returns how many memories (blocking). */
+    public int forgetSession(String userId, String sessionId) {
+        int deleted = repository.deleteSession(userId, sessionId, Instant.now());
+        if (deleted > 0) {
+            indexer.wake();
+        }
+        return deleted;
+    }
+
     /** Forgets every memory of this user; returns how many there were (blocking). */
     public int forgetAll(String userId) {
         int deleted = repository.deleteAll(userId, Instant.now());

@@ -13,6 +13,14 @@ import java.time.Duration;
 public interface MemoryConfig {
 
     /**
+     * Long-term memory: remember each completed turn for its user and recall the most relevant memories in later turns
+     * and sessions. When false, nothing is remembered or recalled (the REST API still lists and forgets what there is).
+     * Default {@code true}.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
      * Where memories are indexed for recall: {@code embedded} (Lucene under the data directory, hybrid retrieval) or
      * {@code chroma} (a Chroma server, vectors only). Default {@code embedded}.
      */

@@ -121,6 +121,23 @@ public class MemoryRepository {
         });
     }
 
+    /** Deletes every memory of this user made in this session and queues their removal from the index; how many. */
+    int deleteSession(String userId, String sessionId, Instant now) {
+        return db.inTransaction(connection -> {
+            List<String> ids = Db.query(
+                    connection,
+                    "SELECT id FROM memories WHERE user_id = ? AND session_id = ?",
+                    rs -> rs.getString(1),
+                    userId,
+                    sessionId);
+            for (String id : ids) {
+                Db.update(connection, "DELETE FROM memories WHERE id = ?", id);
+                enqueue(connection, DELETE, userId, id, now);
+            }
+            return ids.size();
+        });
+    }
+
     /** Deletes a piece the screen refused; nothing of it was indexed yet. */
     void refused(String id) {
         db.update("DELETE FROM memories WHERE id = ?", id);

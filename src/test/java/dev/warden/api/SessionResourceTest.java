@@ -63,7 +63,8 @@ class SessionResourceTest {
         assertThat(list.get(0).path("id").asText()).isEqualTo(newer);
         assertThat(list.get(0).path("title").asText()).isEqualTo("Second question " + marker);
         assertThat(list.get(0).path("running").asBoolean()).isFalse();
-        assertThat(list.get(0).path("lastSeq").asLong()).isEqualTo(4);
+        assertThat(list.get(0).path("lastSeq").asLong())
+                .isEqualTo(5); // turn_started, firewall_verdict, memory_recall, token, turn_completed
         assertThat(list.get(1).path("id").asText()).isEqualTo(older);
         assertThat(Users.newUserToken())
                 .satisfies(other -> given().auth()

@@ -75,7 +75,14 @@ class ChatWebSocketTest {
             List<JsonNode> turn = ws.untilTurnCompleted();
 
             assertThat(types(turn))
-                    .containsExactly("turn_started", "firewall_verdict", "token", "token", "token", "turn_completed");
+                    .containsExactly(
+                            "turn_started",
+                            "firewall_verdict",
+                            "memory_recall",
+                            "token",
+                            "token",
+                            "token",
+                            "turn_completed");
             assertThat(turn.getFirst().path("messageId").asText()).isEqualTo(messageId);
             assertThat(turn.stream()
                             .filter(m -> m.path("type").asText().equals("token"))
@@ -172,12 +179,18 @@ class ChatWebSocketTest {
 
             assertThat(types(turn))
                     .containsExactly(
-                            "turn_started", "firewall_verdict", "tool_call", "tool_result", "token", "turn_completed");
-            JsonNode call = turn.get(2);
+                            "turn_started",
+                            "firewall_verdict",
+                            "memory_recall",
+                            "tool_call",
+                            "tool_result",
+                            "token",
+                            "turn_completed");
+            JsonNode call = turn.get(3);
             assertThat(call.path("toolCallId").asText()).isEqualTo("call_1");
             assertThat(call.path("tool").asText()).isEqualTo("current_time");
             assertThat(call.path("arguments").path("timeZone").asText()).isEqualTo("Europe/Paris");
-            JsonNode result = turn.get(3);
+            JsonNode result = turn.get(4);
             assertThat(result.path("toolCallId").asText()).isEqualTo("call_1");
             assertThat(result.path("error").asBoolean()).isFalse();
             assertThat(result.path("result").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*\\(Europe/Paris\\)");
@@ -401,8 +414,9 @@ class ChatWebSocketTest {
             ws.await("session_ready");
             ws.say("please " + marker + "-fail");
             List<JsonNode> failed = ws.untilTurnCompleted();
-            assertThat(types(failed)).containsExactly("turn_started", "firewall_verdict", "error", "turn_completed");
-            assertThat(failed.get(2).path("code").asText()).isEqualTo("model_error");
+            assertThat(types(failed))
+                    .containsExactly("turn_started", "firewall_verdict", "memory_recall", "error", "turn_completed");
+            assertThat(failed.get(3).path("code").asText()).isEqualTo("model_error");
             assertThat(failed.getLast().path("finishReason").asText()).isEqualTo("error");
 
             ws.say("again " + marker + "-ok");

@@ -85,15 +85,16 @@ class GeminiTurnTest {
                     .containsExactly(
                             "turn_started",
                             "firewall_verdict",
+                            "memory_recall",
                             "tool_call",
                             "tool_result",
                             "token",
                             "token",
                             "turn_completed");
-            assertThat(turn.get(2).path("arguments").path("timeZone").asText()).isEqualTo("Asia/Tokyo");
-            assertThat(turn.get(3).path("result").asText()).contains("(Asia/Tokyo)");
-            assertThat(turn.get(4).path("text").asText()
-                            + turn.get(5).path("text").asText())
+            assertThat(turn.get(3).path("arguments").path("timeZone").asText()).isEqualTo("Asia/Tokyo");
+            assertThat(turn.get(4).path("result").asText()).contains("(Asia/Tokyo)");
+            assertThat(turn.get(5).path("text").asText()
+                            + turn.get(6).path("text").asText())
                     .isEqualTo("It is late.");
             assertThat(turn.getLast().path("finishReason").asText()).isEqualTo("stop");
             String traceId = turn.getFirst().path("traceId").asText();

@@ -41,8 +41,8 @@ class UnconfiguredModelTest {
             ws.say("hello?");
             List<JsonNode> turn = ws.untilTurnCompleted();
             assertThat(turn.stream().map(m -> m.path("type").asText()))
-                    .containsExactly("turn_started", "firewall_verdict", "error", "turn_completed");
-            JsonNode error = turn.get(2);
+                    .containsExactly("turn_started", "firewall_verdict", "memory_recall", "error", "turn_completed");
+            JsonNode error = turn.get(3);
             assertThat(error.path("code").asText()).isEqualTo("model_not_configured");
             assertThat(error.path("message").asText())
                     .contains("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY")

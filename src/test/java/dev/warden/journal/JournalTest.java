@@ -71,6 +71,7 @@ class JournalTest {
                         "message_received",
                         "firewall_verdict",
                         "user_input",
+                        "memory_recall",
                         "model_request",
                         "model_response",
                         "tool_call",
@@ -92,16 +93,16 @@ class JournalTest {
                 sub = 0;
             }
         }
-        JsonNode firstRequest = all.get(4);
+        JsonNode firstRequest = all.get(5);
         assertThat(firstRequest.path("provider").asText()).isEqualTo("openai");
         assertThat(firstRequest.path("model").asText()).isEqualTo("gpt-test");
         assertThat(firstRequest.path("messages").toString()).contains("what time in Oslo " + marker);
         assertThat(firstRequest.path("tools").toString()).contains("current_time");
-        JsonNode invocation = all.get(7);
+        JsonNode invocation = all.get(8);
         assertThat(invocation.path("arguments").asText()).isEqualTo("{\"timeZone\":\"Europe/Oslo\"}");
         assertThat(invocation.path("result").asText()).contains("(Europe/Oslo)");
-        assertThat(all.get(5).path("finishReason").asText()).isEqualTo("tool_calls");
-        JsonNode conversation = all.get(12).path("messages");
+        assertThat(all.get(6).path("finishReason").asText()).isEqualTo("tool_calls");
+        JsonNode conversation = all.get(13).path("messages");
         assertThat(conversation).hasSize(4);
         assertThat(conversation.toString()).contains("Done.");
     }

@@ -1,17 +1,26 @@
 package dev.warden.memory;
 
+import dev.warden.firewall.FirewallMemoryScreen;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
 import java.util.Optional;
 
 /**
- * The tests' stand-in for the firewall's memory screen (it replaces {@link AdmitEverything} in every test): refuses a
- * piece containing {@link #REFUSE}, removes {@link #REDACT} from the rest, and admits everything else unchanged.
+ * The firewall's memory screen with two test markers in front: refuses a piece containing {@link #REFUSE}, removes
+ * {@link #REDACT} from the rest, and leaves everything else to {@link FirewallMemoryScreen}, the real screen.
  */
+@Alternative
+@Priority(1)
 @ApplicationScoped
 public class MarkerScreen implements MemoryScreen {
 
     static final String REFUSE = "[[screen:refuse]]";
     static final String REDACT = "[[screen:redact]]";
+
+    @Inject
+    FirewallMemoryScreen firewall;
 
     @Override
     public Optional<String> admit(Candidate candidate) {
@@ -21,6 +30,6 @@ public class MarkerScreen implements MemoryScreen {
         if (candidate.text().contains(REFUSE)) {
             return Optional.empty();
         }
-        return Optional.of(candidate.text().replace(REDACT, "[removed]"));
+        return firewall.admit(candidate).map(text -> text.replace(REDACT, "[removed]"));
     }
 }
