@@ -78,7 +78,26 @@ class PackagedApplicationIT {
             assertThat(warden.log())
                     .doesNotContain("Failed to export")
                     .doesNotContain("ERROR")
-                    .doesNotContain("Unrecognized configuration key");
+                    .doesNotContain("Unrecognized configuration key")
+                    .as("no prompt text in the log")
+                    .doesNotContain("the answer is 42");
+            // Production logs are JSON, and a turn's lines carry its ids for joining with its trace and session.
+            ObjectMapper json = new ObjectMapper();
+            List<JsonNode> turnLines = new java.util.ArrayList<>();
+            for (String line : warden.log().split("\n")) {
+                if (line.startsWith("{")) {
+                    JsonNode entry = json.readTree(line);
+                    if (entry.path("message").asText().startsWith("Turn ")) {
+                        turnLines.add(entry);
+                    }
+                }
+            }
+            assertThat(turnLines).hasSize(2);
+            assertThat(turnLines).allSatisfy(entry -> {
+                assertThat(entry.path("mdc").path("sessionId").asText()).isEqualTo(sessionId);
+                assertThat(entry.path("mdc").path("traceId").asText()).hasSize(32);
+                assertThat(entry.path("mdc").path("userId").asText()).isNotBlank();
+            });
         }
         try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("second.log"))) {
             warden.awaitReady();
@@ -173,6 +192,86 @@ class PackagedApplicationIT {
                 .path("messages")
                 .toString();
         assertThat(conversation).contains("CRASH-SLOW tell me a long story").contains("tick tick");
+    }
+
+    @Test
+    void anOtlpEndpointSetAtRunTimeReceivesEachTurnsTrace() throws Exception {
+        provider.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("EXPORTED"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "text/event-stream")
+                        .withBody(OpenAiStream.create().text("Traced.").finish("stop", 3, 2))));
+        provider.stubFor(post(urlEqualTo("/v1/traces"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-protobuf")));
+        Map<String, String> env = env(work.resolve("otlp-data"));
+        // The same jar as every other test: the exporter is switched on by the standard variables alone.
+        env.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:" + provider.port());
+        env.put("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        String traceId;
+        try (WardenProcess warden = WardenProcess.start(env, work.resolve("otlp.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "")) {
+                ws.await("session_ready");
+                ws.say("EXPORTED: hello");
+                traceId = ws.untilTurnCompleted().getLast().path("traceId").asText();
+            }
+            byte[] id = java.util.HexFormat.of().parseHex(traceId);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> provider.findAll(postRequestedFor(urlEqualTo("/v1/traces"))).stream()
+                            .map(request -> request.getBody())
+                            .anyMatch(body -> contains(body, id)
+                                    && contains(
+                                            body, "warden.turn".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            assertThat(warden.log()).doesNotContain("Failed to export");
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Test
+    void aMemoryOfACompletedTurnSurvivesKill9RightAfterTurnCompleted() throws Exception {
+        provider.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("KILLMEMORY"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "text/event-stream")
+                        .withBody(OpenAiStream.create()
+                                .text("Noted: your bicycle is a green Gazelle.")
+                                .finish("stop", 5, 8))));
+        Path data = work.resolve("memory-kill-data");
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("memory-kill-1.log"))) {
+            warden.awaitReady();
+            try (WsClient ws = WsClient.connect(warden.base(), TOKEN, "")) {
+                ws.await("session_ready");
+                ws.say("KILLMEMORY my bicycle is a green Gazelle");
+                ws.untilTurnCompleted();
+                warden.kill();
+            }
+        }
+        try (WardenProcess warden = WardenProcess.start(env(data), work.resolve("memory-kill-2.log"))) {
+            warden.awaitReady();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest search = java.net.http.HttpRequest.newBuilder(
+                            warden.base().resolve("/api/memories?query=bicycle"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .build();
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> http.send(search, java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body()
+                            .contains("green Gazelle"));
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.warden.observability.TurnContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
@@ -44,7 +45,7 @@ public final class Turn {
         this.userId = userId;
         this.messageId = messageId;
         this.text = text;
-        this.traceContext = traceContext;
+        this.traceContext = TurnContext.with(traceContext, sessionId, userId, id);
     }
 
     public String id() {
@@ -71,6 +72,15 @@ public final class Turn {
     /** The OpenTelemetry context of the turn's {@code warden.turn} span: make it current around outgoing calls. */
     public Context traceContext() {
         return traceContext;
+    }
+
+    /**
+     * The worker pool, running each task with this turn's context current: its trace and ids reach the logs
+     * ({@code TurnLogFilter}) and any span started there.
+     */
+    public java.util.concurrent.Executor worker() {
+        return traceContext.wrap((java.util.concurrent.Executor)
+                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
     public String traceId() {

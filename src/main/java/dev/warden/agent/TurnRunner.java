@@ -5,9 +5,9 @@ import dev.warden.observability.WardenMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -56,19 +56,22 @@ public class TurnRunner {
         if (running.putIfAbsent(turn.sessionId(), slot) != null) {
             return Start.BUSY;
         }
-        events.emit(turn, new AgentEvent.TurnStarted(turn.messageId()));
-        metrics.turnStarted();
-        slot.subscription = loop.run(turn)
-                .subscribe()
-                .with(
-                        event -> {
-                            if (event instanceof AgentEvent.TurnCompleted completed) {
-                                close(turn, completed, null);
-                            } else if (!turn.isFinished()) {
-                                events.emit(turn, event);
-                            }
-                        },
-                        failure -> close(turn, null, failure));
+        try (Scope ignored = turn.traceContext().makeCurrent()) {
+            Log.infof("Turn started (message %s)", turn.messageId());
+            events.emit(turn, new AgentEvent.TurnStarted(turn.messageId()));
+            metrics.turnStarted();
+            slot.subscription = loop.run(turn)
+                    .subscribe()
+                    .with(
+                            turn.traceContext().wrapConsumer(event -> {
+                                if (event instanceof AgentEvent.TurnCompleted completed) {
+                                    close(turn, completed, null);
+                                } else if (!turn.isFinished()) {
+                                    events.emit(turn, event);
+                                }
+                            }),
+                            turn.traceContext().wrapConsumer(failure -> close(turn, null, failure)));
+        }
         return Start.STARTED;
     }
 
@@ -130,7 +133,7 @@ public class TurnRunner {
                     memory.remember(turn, last);
                     return closed;
                 })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .runSubscriptionOn(turn.worker())
                 .invoke(closed -> closed.forEach(event -> events.emit(turn, event)))
                 .invoke(() -> closing.subList(0, closing.size() - 1).forEach(event -> events.emit(turn, event)))
                 // The conversation is committed before the session takes another turn, so the next one sees it.
@@ -141,7 +144,7 @@ public class TurnRunner {
                     return Uni.createFrom().voidItem();
                 })
                 .subscribe()
-                .with(ignored -> {
+                .with(turn.traceContext().wrapConsumer(ignored -> {
                     running.remove(turn.sessionId());
                     events.emit(turn, last);
                     turn.markClosed();
@@ -154,7 +157,16 @@ public class TurnRunner {
                         span.setStatus(StatusCode.ERROR);
                     }
                     span.end();
-                });
+                    AgentEvent.Usage usage = last.usage();
+                    Log.infof(
+                            "Turn ended: %s after %d ms, %d model call(s), tokens in %s out %s",
+                            last.finishReason(),
+                            java.time.Duration.between(turn.startedAt(), java.time.Instant.now())
+                                    .toMillis(),
+                            turn.steps(),
+                            usage.inputTokens(),
+                            usage.outputTokens());
+                }));
     }
 
     /** What the finalizers close for this turn (e.g. its pending approvals), as events. Blocking. */

@@ -46,11 +46,16 @@ public class SessionHub implements TurnEvents {
     private final EventJournal journal;
     private final ObjectMapper mapper;
     private final Executor executor;
+    private final io.opentelemetry.api.trace.Tracer tracer;
     private final ConcurrentMap<String, SessionStream> streams = new ConcurrentHashMap<>();
 
     @jakarta.inject.Inject
-    SessionHub(EventJournal journal, ObjectMapper mapper, dev.warden.observability.WardenMetrics metrics) {
-        this(journal, mapper, Infrastructure.getDefaultWorkerPool());
+    SessionHub(
+            EventJournal journal,
+            ObjectMapper mapper,
+            dev.warden.observability.WardenMetrics metrics,
+            io.opentelemetry.api.trace.Tracer tracer) {
+        this(journal, mapper, Infrastructure.getDefaultWorkerPool(), tracer);
         metrics.gauge("warden.websocket.connections", "Open WebSocket connections", this::connections);
     }
 
@@ -62,14 +67,30 @@ public class SessionHub implements TurnEvents {
     }
 
     SessionHub(EventJournal journal, ObjectMapper mapper, Executor executor) {
+        this(
+                journal,
+                mapper,
+                executor,
+                io.opentelemetry.api.OpenTelemetry.noop().getTracer("warden"));
+    }
+
+    SessionHub(EventJournal journal, ObjectMapper mapper, Executor executor, io.opentelemetry.api.trace.Tracer tracer) {
         this.journal = journal;
         this.mapper = mapper;
         this.executor = executor;
+        this.tracer = tracer;
     }
 
     @Override
     public void emit(Turn turn, AgentEvent event) {
-        publish(turn.sessionId(), turn.id(), turn.traceId(), event);
+        submit(
+                turn.sessionId(),
+                new Publish(
+                        turn.id(),
+                        turn.traceId(),
+                        event,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS),
+                        event instanceof AgentEvent.Conversation ? turn.traceContext() : null));
     }
 
     @Override
@@ -87,7 +108,7 @@ public class SessionHub implements TurnEvents {
     /** Appends {@code event} to the session and sends it to its live connections. */
     public void publish(String sessionId, String turnId, String traceId, AgentEvent event) {
         // The journal keeps microseconds; so does the live message, so a replayed event is byte-for-byte the same.
-        submit(sessionId, new Publish(turnId, traceId, event, Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        submit(sessionId, new Publish(turnId, traceId, event, Instant.now().truncatedTo(ChronoUnit.MICROS), null));
     }
 
     /** Sends {@code reply} to one connection only, after everything queued before it. */
@@ -183,7 +204,10 @@ public class SessionHub implements TurnEvents {
 
     private sealed interface Command {}
 
-    private record Publish(String turnId, String traceId, AgentEvent event, Instant ts) implements Command {}
+    /** {@code traced}: the turn's context when this append deserves a span (a turn's closing record), else null. */
+    private record Publish(
+            String turnId, String traceId, AgentEvent event, Instant ts, io.opentelemetry.context.Context traced)
+            implements Command {}
 
     private record Reply(WebSocketConnection connection, String traceId, Object reply, String type)
             implements Command {}
@@ -310,7 +334,7 @@ public class SessionHub implements TurnEvents {
                         publish.ts(),
                         payload));
             }
-            journal.append(entries);
+            appendTraced(batch, entries);
             lastSeq = seq;
             lastSub = sub;
             for (int i = 0; i < entries.size(); i++) {
@@ -331,6 +355,32 @@ public class SessionHub implements TurnEvents {
                         send(attached.connection, text);
                     }
                 }
+            }
+        }
+
+        /** Appends to the journal; within a {@code warden.journal.append} span when the batch closes a turn. */
+        private void appendTraced(List<Publish> batch, List<JournalEntry> entries) {
+            io.opentelemetry.context.Context traced = batch.stream()
+                    .map(Publish::traced)
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
+            if (traced == null) {
+                journal.append(entries);
+                return;
+            }
+            io.opentelemetry.api.trace.Span span = tracer.spanBuilder("warden.journal.append")
+                    .setParent(traced)
+                    .setAttribute("warden.journal.entries", (long) entries.size())
+                    .startSpan();
+            try {
+                journal.append(entries);
+            } catch (RuntimeException e) {
+                span.recordException(e);
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+                throw e;
+            } finally {
+                span.end();
             }
         }
 

@@ -10,7 +10,6 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -68,7 +67,7 @@ public class ScreeningFirewall implements FirewallStage {
                             ? new Screening.Blocked(verdict)
                             : new Screening.Accepted(accepted.text(), verdict);
                 })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .runSubscriptionOn(turn.worker());
     }
 
     @Override
@@ -89,7 +88,7 @@ public class ScreeningFirewall implements FirewallStage {
                     return new ScreenedResult(
                             new AgentEvent.ToolResult(result.toolCallId(), result.tool(), notice, true), verdict);
                 })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .runSubscriptionOn(turn.worker());
     }
 
     @Override
@@ -113,7 +112,7 @@ public class ScreeningFirewall implements FirewallStage {
                     }
                     return new ScreenedMemories(recalled.without(blocked), List.copyOf(shown));
                 })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .runSubscriptionOn(turn.worker());
     }
 
     private AgentEvent.FirewallVerdict scan(

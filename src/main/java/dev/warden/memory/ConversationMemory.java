@@ -7,7 +7,6 @@ import dev.warden.agent.AgentEvent;
 import dev.warden.agent.MemoryStage;
 import dev.warden.agent.Turn;
 import dev.warden.config.WardenConfig;
-import dev.warden.db.Db;
 import dev.warden.journal.EventJournal;
 import dev.warden.observability.WardenMetrics;
 import io.opentelemetry.api.common.AttributeKey;
@@ -37,7 +36,6 @@ public class ConversationMemory implements MemoryStage {
     static final AttributeKey<String> ERROR = AttributeKey.stringKey("warden.memory.error");
     static final AttributeKey<Long> REMEMBERED = AttributeKey.longKey("warden.memory.remembered");
 
-    private final Db db;
     private final EventJournal journal;
     private final WardenConfig config;
     private final LongTermMemory longTerm;
@@ -46,14 +44,12 @@ public class ConversationMemory implements MemoryStage {
     private final Tracer tracer;
 
     ConversationMemory(
-            Db db,
             EventJournal journal,
             WardenConfig config,
             LongTermMemory longTerm,
             MemoryConfig memoryConfig,
             WardenMetrics metrics,
             Tracer tracer) {
-        this.db = db;
         this.journal = journal;
         this.config = config;
         this.longTerm = longTerm;
@@ -64,8 +60,9 @@ public class ConversationMemory implements MemoryStage {
 
     @Override
     public Uni<Recollection> recall(Turn turn) {
-        Uni<List<ChatMessage>> window =
-                db.async(() -> window(turn.sessionId(), config.memory().windowMessages()));
+        Uni<List<ChatMessage>> window = Uni.createFrom()
+                .item(() -> window(turn.sessionId(), config.memory().windowMessages()))
+                .runSubscriptionOn(turn.worker());
         if (!memoryConfig.enabled()) {
             return window.map(history -> new Recollection(history, null));
         }
@@ -82,7 +79,11 @@ public class ConversationMemory implements MemoryStage {
                 .setAttribute(K, (long) memoryConfig.recall().limit())
                 .startSpan();
         long started = System.nanoTime();
-        return longTerm.recall(turn.userId(), turn.text(), turn.inputEmbedding())
+        return longTerm.recall(
+                        turn.userId(),
+                        turn.text(),
+                        turn.inputEmbedding(),
+                        turn.traceContext().with(span))
                 .map(recall -> {
                     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
                     span.setAttribute(HITS, (long) recall.items().size());

@@ -116,12 +116,22 @@ public class LongTermMemory {
 
     /** {@link #recall(String, String, float[], int, double)} with the configured limit and relevance floor. */
     public Uni<MemoryRecall> recall(String userId, String queryText, float[] queryVector) {
+        return recall(userId, queryText, queryVector, io.opentelemetry.context.Context.current());
+    }
+
+    /**
+     * As {@link #recall(String, String, float[])}, with {@code trace} current while the store is asked, so a call to a
+     * Chroma server carries the turn's {@code traceparent}.
+     */
+    public Uni<MemoryRecall> recall(
+            String userId, String queryText, float[] queryVector, io.opentelemetry.context.Context trace) {
         return recall(
                 userId,
                 queryText,
                 queryVector,
                 config.recall().limit(),
-                config.recall().minScore());
+                config.recall().minScore(),
+                trace);
     }
 
     /**
@@ -131,9 +141,19 @@ public class LongTermMemory {
      * longer than {@code warden.memory.recall.timeout} gives a recall with an {@code error} and no items.
      */
     public Uni<MemoryRecall> recall(String userId, String queryText, float[] queryVector, int limit, double minScore) {
+        return recall(userId, queryText, queryVector, limit, minScore, io.opentelemetry.context.Context.current());
+    }
+
+    private Uni<MemoryRecall> recall(
+            String userId,
+            String queryText,
+            float[] queryVector,
+            int limit,
+            double minScore,
+            io.opentelemetry.context.Context trace) {
         return Uni.createFrom()
                 .item(() -> MemoryRecall.of(recallNow(userId, queryText, queryVector, limit, minScore)))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .runSubscriptionOn(trace.wrap((java.util.concurrent.Executor) Infrastructure.getDefaultWorkerPool()))
                 .ifNoItem()
                 .after(config.recall().timeout())
                 .recoverWithItem(() -> {

@@ -88,7 +88,7 @@ public class WardenMetrics {
         }
         DistributionSummary.builder("gen_ai.client.token.usage")
                 .description("Tokens used per model call")
-                .baseUnit("{token}")
+                // No base unit: Prometheus would append it to the name; the convention's unit is {token}.
                 .tags(
                         "gen_ai.operation.name",
                         "chat",

@@ -33,8 +33,10 @@ public class HttpGetTool implements AgentTool {
     private final List<HostPattern> allowed;
     private final ToolsConfig.Http config;
     private final Client client;
+    private final io.opentelemetry.api.OpenTelemetry telemetry;
 
-    HttpGetTool(ToolsConfig tools) {
+    HttpGetTool(ToolsConfig tools, io.opentelemetry.api.OpenTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.config = tools.http();
         this.allowed = config.allowedHosts().orElse(List.of()).stream()
                 .map(HostPattern::parse)
@@ -57,10 +59,18 @@ public class HttpGetTool implements AgentTool {
     public String httpGet(@P("the absolute http or https URL") String url) {
         URI target = check(url);
         for (int redirect = 0; ; redirect++) {
-            try (Response response = client.target(target)
-                    .request()
-                    .header("User-Agent", "Warden")
-                    .get()) {
+            jakarta.ws.rs.client.Invocation.Builder request =
+                    client.target(target).request().header("User-Agent", "Warden");
+            // The fetch joins the turn's trace (W3C traceparent), like the model provider's calls.
+            telemetry
+                    .getPropagators()
+                    .getTextMapPropagator()
+                    .inject(io.opentelemetry.context.Context.current(), request, (builder, key, value) -> {
+                        if (builder != null) {
+                            builder.header(key, value);
+                        }
+                    });
+            try (Response response = request.get()) {
                 int status = response.getStatus();
                 if (status >= 300 && status < 400 && response.getLocation() != null) {
                     if (redirect >= config.maxRedirects()) {

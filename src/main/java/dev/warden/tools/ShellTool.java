@@ -29,6 +29,12 @@ public class ShellTool implements AgentTool {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("The command is empty.");
         }
-        return sandbox.run(ToolContext.current().workspace().root(), command).toToolText();
+        var result = sandbox.run(ToolContext.current().workspace().root(), command);
+        // On the execute_tool span, current while the tool runs (OpenTelemetry's process attributes).
+        io.opentelemetry.api.trace.Span.current()
+                .setAttribute("process.exit.code", result.exitCode())
+                .setAttribute("warden.shell.timed_out", result.timedOut())
+                .setAttribute("warden.shell.truncated", result.truncated());
+        return result.toToolText();
     }
 }

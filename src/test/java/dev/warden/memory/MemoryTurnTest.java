@@ -181,9 +181,11 @@ class MemoryTurnTest {
         OpenAiStubs.answer(asked, OpenAiStream.create().text("I can't say.").finish("stop", 9, 3), 1);
         List<JsonNode> turn = turn(user.token(), "What is the wifi password of the garden shed? " + asked);
 
-        assertThat(types(turn)).containsSubsequence("memory_recall", "firewall_verdict", "token");
         JsonNode recalled = only(turn, "memory_recall");
-        assertThat(recalled.path("items").get(0).path("id").asText()).isEqualTo(stored.id());
+        assertThat(recalled.path("items").get(0).path("id").asText())
+                .as(recalled.toString())
+                .isEqualTo(stored.id());
+        assertThat(types(turn)).as(turn.toString()).containsSubsequence("memory_recall", "firewall_verdict", "token");
         JsonNode verdict = turn.stream()
                 .filter(m -> m.path("type").asText().equals("firewall_verdict"))
                 .filter(m -> m.path("source").asText().equals("memory"))

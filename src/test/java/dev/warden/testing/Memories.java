@@ -20,4 +20,20 @@ public final class Memories {
                 .path("id");
         return new TestUser(token, id);
     }
+
+    /** Waits until a search of the user's memories for {@code query} finds something (indexing is asynchronous). */
+    public static void awaitFound(TestUser user, String query) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> !given().auth()
+                        .oauth2(user.token())
+                        .queryParam("query", query)
+                        .get("/api/memories")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$")
+                        .isEmpty());
+    }
 }

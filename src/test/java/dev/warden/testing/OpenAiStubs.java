@@ -2,6 +2,7 @@ package dev.warden.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
@@ -43,8 +44,11 @@ public final class OpenAiStubs {
                 .stubFor(post(urlEqualTo("/v1/chat/completions"))
                         .atPriority(priority)
                         .withRequestBody(containing(marker))
+                        // The client pretty-prints its JSON: "tool_call_id" : "x".
                         .withRequestBody(
-                                containing(callId == null ? "tool_call_id" : "\"tool_call_id\":\"" + callId + "\""))
+                                callId == null
+                                        ? containing("tool_call_id")
+                                        : matching("(?s).*\"tool_call_id\"\\s*:\\s*\"" + callId + "\".*"))
                         .willReturn(aResponse()
                                 .withHeader("Content-Type", "text/event-stream")
                                 .withBody(OpenAiStream.create().text(answer).finish("stop", 30, 6))));

@@ -33,6 +33,9 @@ class BuiltinToolsTest {
     @Inject
     ShellTool shell;
 
+    @Inject
+    io.opentelemetry.api.trace.Tracer tracer;
+
     Path root;
     Path workspace;
     Path outside;
@@ -103,7 +106,7 @@ class BuiltinToolsTest {
     @Test
     void httpGetFetchesOnlyFromAllowedHostsAndCapsTheBody() {
         ProviderFakes.wireMock()
-                .stubFor(get(urlEqualTo("/page"))
+                .stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/page"))
                         .willReturn(aResponse()
                                 .withHeader("Content-Type", "text/plain; charset=utf-8")
                                 .withBody("hello from the web")));
@@ -128,6 +131,18 @@ class BuiltinToolsTest {
         String base = "http://127.0.0.1:" + ProviderFakes.wireMock().port();
 
         assertThat(http.httpGet(base + "/page")).startsWith("HTTP 200").contains("hello from the web");
+        // A fetch made inside a turn's trace carries it to the server.
+        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("fetch-test").startSpan();
+        try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+            http.httpGet(base + "/page?traced");
+        } finally {
+            span.end();
+        }
+        var traced = ProviderFakes.wireMock()
+                .findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlEqualTo("/page?traced")));
+        assertThat(traced).hasSize(1);
+        assertThat(traced.getFirst().getHeader("traceparent"))
+                .contains(span.getSpanContext().getTraceId());
         assertThat(http.httpGet(base + "/big")).contains("cut").hasSizeLessThan(70_000);
         assertThat(http.httpGet(base + "/image")).contains("3 bytes of image/png content, not shown");
         assertThatThrownBy(() -> http.httpGet(base + "/away"))
