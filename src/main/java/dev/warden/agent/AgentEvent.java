@@ -247,8 +247,14 @@ public sealed interface AgentEvent {
         }
     }
 
-    /** One model call as sent: the provider, the model, every message (langchain4j's JSON) and the tools offered. */
-    record ModelRequest(int step, String provider, String model, JsonNode messages, JsonNode tools) implements Fact {
+    /**
+     * One model call as sent: the provider, the model, every message (langchain4j's JSON), the tools offered and the
+     * generation parameters in effect ({@code temperature}, {@code maxOutputTokens}, …; absent in journals written
+     * before they were recorded).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ModelRequest(int step, String provider, String model, JsonNode messages, JsonNode tools, JsonNode parameters)
+            implements Fact {
         @Override
         public String type() {
             return "model_request";

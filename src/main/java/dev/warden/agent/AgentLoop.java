@@ -103,7 +103,8 @@ public class AgentLoop {
                                 started.provider(),
                                 started.model(),
                                 Transcripts.messages(request.messages()),
-                                Transcripts.tools(request.toolSpecifications())));
+                                Transcripts.tools(request.toolSpecifications()),
+                                Transcripts.parameters(started.parameters())));
             case ModelEvent.Token token -> {
                 turn.appendPartial(token.text());
                 yield Multi.createFrom().item(new AgentEvent.Token(token.text()));

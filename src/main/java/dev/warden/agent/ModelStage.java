@@ -13,8 +13,15 @@ public interface ModelStage {
 
     /** What a streamed model call yields: which model answers, tokens, then exactly one complete response. */
     sealed interface ModelEvent {
-        /** The call went out to {@code model} of {@code provider}. Always first. */
-        record Started(String provider, String model) implements ModelEvent {}
+        /**
+         * The call went out to {@code model} of {@code provider} with these generation parameters (temperature, maximum
+         * output tokens, … as the provider receives them; only those set). Always first.
+         */
+        record Started(String provider, String model, java.util.Map<String, Object> parameters) implements ModelEvent {
+            public Started {
+                parameters = parameters == null ? java.util.Map.of() : java.util.Map.copyOf(parameters);
+            }
+        }
 
         record Token(String text) implements ModelEvent {}
 

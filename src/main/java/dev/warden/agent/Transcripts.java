@@ -41,6 +41,19 @@ public final class Transcripts {
         return array;
     }
 
+    /** Generation parameters as JSON, keys sorted so equal parameters journal equally. */
+    public static JsonNode parameters(java.util.Map<String, Object> parameters) {
+        return JSON.valueToTree(new java.util.TreeMap<>(parameters));
+    }
+
+    /** The parameters a journaled request recorded (none when it predates them). */
+    public static java.util.Map<String, Object> parameters(JsonNode parameters) {
+        if (parameters == null || !parameters.isObject()) {
+            return java.util.Map.of();
+        }
+        return JSON.convertValue(parameters, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    }
+
     private static JsonNode tree(String json) {
         try {
             return JSON.readTree(json);

@@ -283,7 +283,7 @@ public class Replayer {
                     }
                     return Uni.createFrom()
                             .item(new dev.warden.tools.approval.ApprovalGate.Resolution(
-                                    approved, resolved.by(), resolved.scope()));
+                                    approved, resolved.by(), resolved.scope(), approved ? approval.digest() : null));
                 }
             }
             return Uni.createFrom().failure(new RecordingEnds());
@@ -298,7 +298,8 @@ public class Replayer {
                         .failure(new IllegalStateException("the recording has no model request for step " + step));
             }
             List<ModelEvent> answer = new ArrayList<>();
-            answer.add(new ModelEvent.Started(asked.provider(), asked.model()));
+            answer.add(new ModelEvent.Started(
+                    asked.provider(), asked.model(), dev.warden.agent.Transcripts.parameters(asked.parameters())));
             boolean inStep = false;
             for (AgentEvent event : events) {
                 if (event instanceof AgentEvent.ModelRequest recordedRequest) {

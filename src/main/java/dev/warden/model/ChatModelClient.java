@@ -13,6 +13,14 @@ public interface ChatModelClient {
     String model();
 
     /**
+     * The generation parameters {@code request} goes out with: the model's configured defaults overridden by the
+     * request's own, only those set (e.g. {@code temperature}, {@code maxOutputTokens}), for the journal.
+     */
+    default java.util.Map<String, Object> parameters(ChatRequest request) {
+        return java.util.Map.of();
+    }
+
+    /**
      * Starts streaming the answer to {@code request} into {@code handler}. The returned call's {@link Call#cancel()}
      * closes the provider's HTTP request; after it, the handler hears nothing more.
      */

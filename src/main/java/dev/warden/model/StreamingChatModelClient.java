@@ -42,6 +42,51 @@ final class StreamingChatModelClient implements ChatModelClient {
     }
 
     @Override
+    public java.util.Map<String, Object> parameters(ChatRequest request) {
+        dev.langchain4j.model.chat.request.ChatRequestParameters effective = delegate.defaultRequestParameters();
+        if (effective == null) {
+            effective = request.parameters();
+        } else if (request.parameters() != null) {
+            effective = effective.overrideWith(request.parameters());
+        }
+        java.util.Map<String, Object> set = new java.util.TreeMap<>();
+        if (effective == null) {
+            return set;
+        }
+        put(set, "temperature", effective.temperature());
+        put(set, "topP", effective.topP());
+        put(set, "topK", effective.topK());
+        put(set, "maxOutputTokens", effective.maxOutputTokens());
+        put(set, "frequencyPenalty", effective.frequencyPenalty());
+        put(set, "presencePenalty", effective.presencePenalty());
+        put(
+                set,
+                "stopSequences",
+                effective.stopSequences() == null || effective.stopSequences().isEmpty()
+                        ? null
+                        : effective.stopSequences());
+        put(
+                set,
+                "toolChoice",
+                effective.toolChoice() == null
+                        ? null
+                        : effective.toolChoice().name().toLowerCase(java.util.Locale.ROOT));
+        put(
+                set,
+                "responseFormat",
+                effective.responseFormat() == null || effective.responseFormat().type() == null
+                        ? null
+                        : effective.responseFormat().type().name().toLowerCase(java.util.Locale.ROOT));
+        return set;
+    }
+
+    private static void put(java.util.Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    @Override
     public Call stream(ChatRequest request, StreamingChatResponseHandler handler) {
         CancellableHandler cancellable = new CancellableHandler(handler);
         delegate.chat(request, cancellable);

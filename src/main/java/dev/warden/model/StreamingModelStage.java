@@ -99,7 +99,7 @@ public class StreamingModelStage implements ModelStage {
                     response == null ? "failed_or_cancelled" : null);
             span.end();
         };
-        emitter.emit(new ModelEvent.Started(client.provider(), client.model()));
+        emitter.emit(new ModelEvent.Started(client.provider(), client.model(), client.parameters(request)));
         ChatModelClient.Call call;
         try (Scope ignored = turn.traceContext().with(span).makeCurrent()) {
             call = client.stream(request, new StreamingChatResponseHandler() {

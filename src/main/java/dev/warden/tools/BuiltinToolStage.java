@@ -279,7 +279,8 @@ public class BuiltinToolStage implements ToolStage {
                 };
                 after = result(request, new Outcome(why, true), 0, "denied");
             } else if (!plan.digest().equals(planner.digest(request.name(), planner.arguments(request)))
-                    || !plan.digest().equals(step.approval().digest())) {
+                    || !plan.digest().equals(resolution.digest())) {
+                // The approval is bound to the exact call: the digest stored with it must be this call's.
                 after = result(
                         request, new Outcome("Refused: the approved call and this call differ.", true), 0, "refused");
             } else {

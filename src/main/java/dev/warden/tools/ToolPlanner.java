@@ -160,7 +160,9 @@ public class ToolPlanner {
         ObjectNode preview = mapper.createObjectNode();
         switch (call.subject()) {
             case CallSubject.Command command ->
-                preview.put("kind", "command").put("command", command.command()).put("workingDirectory", ".");
+                preview.put("kind", "command")
+                        .put("command", command.command())
+                        .put("workingDirectory", workspace.root().toString());
             case CallSubject.Url url -> preview.put("kind", "url").put("url", url.url());
             case CallSubject.File file -> {
                 preview.put("kind", "file").put("path", file.resolved());

@@ -20,6 +20,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -477,6 +478,47 @@ class ChatWebSocketTest {
             JsonNode live = ws.await("turn_started");
             assertThat(live.path("seq").asLong())
                     .isEqualTo(original.getLast().path("seq").asLong() + 1);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamAndResumesMissesNothingAndSeesNothingTwice() {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            words.add("w" + i + " ");
+        }
+        ProviderFakes.wireMock()
+                .stubFor(post(urlEqualTo("/v1/chat/completions"))
+                        .withRequestBody(containing(marker))
+                        .willReturn(aResponse()
+                                .withHeader("Content-Type", "text/event-stream")
+                                .withBody(OpenAiStream.create()
+                                        .text(words.toArray(String[]::new))
+                                        .finish("stop", 1, 40))
+                                .withChunkedDribbleDelay(40, 4_000)));
+        String sessionId;
+        List<JsonNode> before = new ArrayList<>();
+        try (WsClient ws = WsClient.connect(base, token, "")) {
+            sessionId = ws.await("session_ready").path("sessionId").asText();
+            ws.say("stream slowly " + marker);
+            before.add(ws.await("turn_started"));
+            before.add(ws.await("token"));
+        }
+        long lastSeq = before.getLast().path("seq").asLong();
+        try (WsClient ws = WsClient.connect(base, token, "sessionId=" + sessionId)) {
+            ws.await("session_ready");
+            ws.send("resume", "lastSeq", lastSeq);
+            List<JsonNode> after = ws.untilTurnCompleted();
+            assertThat(after.getLast().path("finishReason").asText()).isEqualTo("stop");
+            long expected = lastSeq;
+            for (JsonNode event : after) {
+                assertThat(event.path("seq").asLong()).as(event.toString()).isEqualTo(++expected);
+            }
+            StringBuilder text = new StringBuilder();
+            java.util.stream.Stream.concat(before.stream(), after.stream())
+                    .filter(m -> m.path("type").asText().equals("token"))
+                    .forEach(m -> text.append(m.path("text").asText()));
+            assertThat(text.toString()).isEqualTo(String.join("", words));
         }
     }
 

@@ -98,6 +98,16 @@ class JournalTest {
         assertThat(firstRequest.path("model").asText()).isEqualTo("gpt-test");
         assertThat(firstRequest.path("messages").toString()).contains("what time in Oslo " + marker);
         assertThat(firstRequest.path("tools").toString()).contains("current_time");
+        // The generation parameters in effect are journaled, as the provider received them.
+        assertThat(firstRequest.path("parameters").path("temperature").asDouble())
+                .isEqualTo(0.25);
+        String sent = ProviderFakes.wireMock()
+                .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions"))
+                        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(marker)))
+                .getFirst()
+                .getBodyAsString();
+        assertThat(JSON.readTree(sent).path("temperature").asDouble()).isEqualTo(0.25);
         JsonNode invocation = all.get(8);
         assertThat(invocation.path("arguments").asText()).isEqualTo("{\"timeZone\":\"Europe/Oslo\"}");
         assertThat(invocation.path("result").asText()).contains("(Europe/Oslo)");

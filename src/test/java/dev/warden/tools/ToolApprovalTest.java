@@ -34,6 +34,12 @@ class ToolApprovalTest {
     @Inject
     Workspaces workspaces;
 
+    @Inject
+    dev.warden.tools.approval.ApprovalStore approvals;
+
+    @Inject
+    dev.warden.db.Db db;
+
     String token;
     String userId;
     String marker;
@@ -103,6 +109,39 @@ class ToolApprovalTest {
             assertThat(first(rest, "tool_result").path("error").asBoolean()).isFalse();
             assertThat(Files.readString(workspace(sessionId).resolve("notes/todo.md")))
                     .isEqualTo("- buy milk\n");
+            // The decision is on record: who decided, through which connection, and when.
+            var decision =
+                    approvals.decision(required.path("approvalId").asText()).orElseThrow();
+            assertThat(decision.status()).isEqualTo("APPROVED");
+            assertThat(decision.decidedBy()).isEqualTo("user");
+            assertThat(decision.decidedByUser()).isEqualTo(userId);
+            assertThat(decision.via()).startsWith("ws:");
+            assertThat(decision.at()).isNotNull();
+        }
+    }
+
+    @Test
+    void anApprovalIsBoundToTheStoredCallAndAnotherCallIsRefused() throws Exception {
+        OpenAiStubs.toolsThenAnswer(
+                marker,
+                OpenAiStream.create()
+                        .call(0, "b1", "write_file", Map.of("path", "bound.txt", "content", "x"))
+                        .finish("tool_calls", 5, 5),
+                "Done.");
+        try (WsClient ws = WsClient.connect(base, token, "")) {
+            String sessionId = ws.await("session_ready").path("sessionId").asText();
+            ws.say("write it " + marker);
+            JsonNode required = ws.await("approval_required");
+            String approvalId = required.path("approvalId").asText();
+            // What was put to the person is no longer what the call would do (a stand-in for any mix-up between the
+            // approved record and the call in hand): the approval must not carry over.
+            assertThat(db.update("UPDATE approvals SET digest = ? WHERE id = ?", "0".repeat(64), approvalId))
+                    .isEqualTo(1);
+            ws.send("approval_decision", "approvalId", approvalId, "decision", "approve");
+            JsonNode result = first(ws.untilTurnCompleted(), "tool_result");
+            assertThat(result.path("error").asBoolean()).isTrue();
+            assertThat(result.path("result").asText()).contains("the approved call and this call differ");
+            assertThat(Files.exists(workspace(sessionId).resolve("bound.txt"))).isFalse();
         }
     }
 
@@ -157,6 +196,8 @@ class ToolApprovalTest {
             ws.say("touch " + marker);
             JsonNode required = ws.await("approval_required");
             assertThat(required.path("preview").path("command").asText()).isEqualTo("touch late.txt");
+            assertThat(required.path("preview").path("workingDirectory").asText())
+                    .isEqualTo(workspace(sessionId).toString());
             JsonNode resolved = ws.await("approval_resolved");
             assertThat(resolved.path("by").asText()).isEqualTo("timeout");
             assertThat(resolved.path("decision").asText()).isEqualTo("deny");

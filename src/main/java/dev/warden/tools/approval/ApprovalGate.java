@@ -39,8 +39,15 @@ public class ApprovalGate implements TurnFinalizer {
         this.db = db;
     }
 
-    /** How an approval ended. */
-    public record Resolution(boolean approved, String by, String scope) {
+    /**
+     * How an approval ended. {@code digest}: when approved, the digest of the call as the database holds it (tool name
+     * and arguments), which the tool stage compares with the call it is about to run; null otherwise.
+     */
+    public record Resolution(boolean approved, String by, String scope, String digest) {
+
+        static Resolution denied(String by) {
+            return new Resolution(false, by, null, null);
+        }
 
         public AgentEvent.ApprovalResolved event(Approval approval) {
             return new AgentEvent.ApprovalResolved(
@@ -89,12 +96,18 @@ public class ApprovalGate implements TurnFinalizer {
 
     private Resolution expire(Approval approval) {
         if (store.decide(approval.id(), Approval.Status.EXPIRED, null, BY_TIMEOUT, null, null, Instant.now())) {
-            return new Resolution(false, BY_TIMEOUT, null);
+            return Resolution.denied(BY_TIMEOUT);
         }
         // Someone decided at the last moment: their decision stands.
         return store.decision(approval.id())
-                .map(d -> new Resolution(Approval.Status.APPROVED.name().equals(d.status()), d.decidedBy(), d.scope()))
-                .orElse(new Resolution(false, BY_TIMEOUT, null));
+                .map(d -> Approval.Status.APPROVED.name().equals(d.status())
+                        ? new Resolution(
+                                true,
+                                d.decidedBy(),
+                                d.scope(),
+                                store.find(approval.id()).map(Approval::digest).orElse(null))
+                        : Resolution.denied(d.decidedBy()))
+                .orElse(Resolution.denied(BY_TIMEOUT));
     }
 
     /** A person's decision; {@code via} is the connection it came from, or {@code rest}. Blocking. */
@@ -122,13 +135,13 @@ public class ApprovalGate implements TurnFinalizer {
                     .map(a -> a.status() == Approval.Status.EXPIRED ? Outcome.EXPIRED : Outcome.ALREADY_DECIDED)
                     .orElse(Outcome.NOT_FOUND);
         }
-        complete(approvalId, new Resolution(approve, BY_USER, effectiveScope));
+        complete(approvalId, new Resolution(approve, BY_USER, effectiveScope, approve ? approval.digest() : null));
         if (effectiveScope.equals(SCOPE_SESSION)) {
             store.grant(approval.sessionId(), approval.grantKey(), approvalId);
             for (Approval other : store.pendingForSession(approval.sessionId())) {
                 if (approval.grantKey().equals(other.grantKey())
                         && store.decide(other.id(), Approval.Status.APPROVED, null, BY_POLICY, null, approvalId, now)) {
-                    complete(other.id(), new Resolution(true, BY_POLICY, null));
+                    complete(other.id(), new Resolution(true, BY_POLICY, null, other.digest()));
                 }
             }
         }
@@ -157,7 +170,7 @@ public class ApprovalGate implements TurnFinalizer {
         List<AgentEvent> closed = new ArrayList<>();
         for (Approval approval : store.pendingForTurn(turnId)) {
             if (store.decide(approval.id(), Approval.Status.CANCELLED, null, BY_CANCEL, null, null, Instant.now())) {
-                Resolution resolution = new Resolution(false, BY_CANCEL, null);
+                Resolution resolution = Resolution.denied(BY_CANCEL);
                 complete(approval.id(), resolution);
                 closed.add(resolution.event(approval));
             }
