@@ -33,6 +33,9 @@ public class ApiDocumentFilter implements OASFilter {
     static final String SERVER_MESSAGE = "ServerMessage";
     static final String JOURNAL_FACT = "JournalFact";
     static final String JOURNAL_EVENT = "JournalEvent";
+    /** Marks an array response whose items are {@link #JOURNAL_EVENT}s (an annotation cannot refer to a schema by name). */
+    static final String JOURNAL_EVENTS = "Journal entries in their wire form, in order.";
+
     static final String UNAUTHORIZED = "Unauthorized";
     static final String INTERNAL_ERROR = "InternalError";
 
@@ -268,6 +271,12 @@ public class ApiDocumentFilter implements OASFilter {
                                     "401", OASFactory.createAPIResponse().ref(UNAUTHORIZED));
                 }
                 operation.getResponses().getAPIResponses().forEach((code, response) -> {
+                    if (response.getContent() != null) {
+                        response.getContent().getMediaTypes().values().stream()
+                                .map(org.eclipse.microprofile.openapi.models.media.MediaType::getSchema)
+                                .filter(schema -> schema != null && JOURNAL_EVENTS.equals(schema.getDescription()))
+                                .forEach(schema -> schema.items(RecordSchemas.ref(JOURNAL_EVENT)));
+                    }
                     boolean error = code.startsWith("4") || code.startsWith("5");
                     if (error && response.getRef() == null && response.getContent() == null) {
                         response.setContent(problemContent());

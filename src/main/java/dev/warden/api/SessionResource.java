@@ -133,7 +133,7 @@ public class SessionResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(type = SchemaType.ARRAY, ref = ApiDocumentFilter.JOURNAL_EVENT)))
+                            schema = @Schema(type = SchemaType.ARRAY, description = ApiDocumentFilter.JOURNAL_EVENTS)))
     @APIResponse(responseCode = "400", description = "invalid_parameter: afterSeq or limit out of range")
     @APIResponse(responseCode = "404", description = "session_not_found: no such session of mine")
     public List<ObjectNode> events(
