@@ -3,6 +3,7 @@ package dev.warden.agent;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What happens in a turn, in order. The journal appends every event; the WebSocket endpoint serialises those the client
@@ -16,7 +17,9 @@ public sealed interface AgentEvent {
     String type();
 
     /** A turn began for the user message {@code messageId}; its id is the envelope's {@code turnId}. */
-    record TurnStarted(String messageId) implements AgentEvent {
+    record TurnStarted(
+            @Schema(description = "The id of the user_message it answers.")
+            String messageId) implements AgentEvent {
         @Override
         public String type() {
             return "turn_started";
@@ -30,11 +33,24 @@ public sealed interface AgentEvent {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record FirewallVerdict(
+            @Schema(enumeration = {"allow", "flag", "block"})
             String action,
+
+            @Schema(description = "How likely the text is an injection attempt.", minimum = "0", maximum = "1")
             double score,
+
+            @Schema(description = "The rules and detectors that fired.")
             java.util.List<Signal> signals,
+
+            @Schema(
+                    description = "What was screened.",
+                    enumeration = {"user", "tool", "memory"})
             String source,
+
+            @Schema(description = "The tool call whose result was screened (source tool).")
             String toolCallId,
+
+            @Schema(description = "The recalled memory that was screened (source memory).")
             String memoryId)
             implements AgentEvent {
         @Override
@@ -48,7 +64,15 @@ public sealed interface AgentEvent {
         }
 
         /** One reason the firewall gave: a rule or detector id, its weight, and the words that triggered it. */
-        public record Signal(String id, double weight, String excerpt) {}
+        @Schema(name = "FirewallSignal")
+        public record Signal(
+                @Schema(description = "The rule or detector.")
+                String id,
+
+                double weight,
+
+                @Schema(description = "The words that triggered it.")
+                String excerpt) {}
     }
 
     /**
@@ -58,7 +82,16 @@ public sealed interface AgentEvent {
      * {@link FirewallVerdict} and is not given to the model.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record MemoryRecall(java.util.List<Item> items, String error) implements AgentEvent {
+    @Schema(requiredProperties = "items")
+    record MemoryRecall(
+            @Schema(description = "Best first; empty when nothing relevant was found or the store failed.")
+            java.util.List<Item> items,
+
+            @Schema(
+                    description = "Why the store could not answer; the turn goes on without memories.",
+                    enumeration = {"memory_unavailable", "memory_timeout"})
+            String error)
+            implements AgentEvent {
 
         static final String CONTEXT_HEADER =
                 "Recalled memory: notes from this user's earlier conversations with you, found by their similarity to"
@@ -78,7 +111,19 @@ public sealed interface AgentEvent {
          * One memory: its id, text, relevance between 0 and 1, the session it comes from and when it was said
          * (ISO-8601, UTC).
          */
-        public record Item(String id, String text, double score, String sessionId, String at) {}
+        @Schema(name = "MemoryRecallItem")
+        public record Item(
+                String id,
+                String text,
+
+                @Schema(description = "Relevance, 0 to 1.", minimum = "0", maximum = "1")
+                double score,
+
+                @Schema(description = "The session it was said in.", nullable = true)
+                String sessionId,
+
+                @Schema(description = "When it was said (ISO-8601, UTC).", format = "date-time", nullable = true)
+                String at) {}
 
         /** These memories without those whose ids are given (the firewall blocked them). */
         public MemoryRecall without(java.util.Set<String> ids) {
@@ -129,7 +174,13 @@ public sealed interface AgentEvent {
     }
 
     /** The model asked for a tool; {@code arguments} is the JSON object it sent (or a string when it was not JSON). */
-    record ToolCall(String toolCallId, String tool, JsonNode arguments) implements AgentEvent {
+    record ToolCall(
+            String toolCallId,
+            @Schema(description = "The tool's name.") String tool,
+
+            @Schema(description = "The JSON object the model sent (a string when it was not valid JSON).")
+            JsonNode arguments)
+            implements AgentEvent {
         @Override
         public String type() {
             return "tool_call";
@@ -137,7 +188,16 @@ public sealed interface AgentEvent {
     }
 
     /** What a tool returned to the model ({@code error}: the call failed and {@code result} says why). */
-    record ToolResult(String toolCallId, String tool, String result, boolean error) implements AgentEvent {
+    record ToolResult(
+            String toolCallId,
+            String tool,
+
+            @Schema(description = "The text the model reads.")
+            String result,
+
+            @Schema(description = "The call failed (or was denied); result says why.")
+            boolean error)
+            implements AgentEvent {
         @Override
         public String type() {
             return "tool_result";
@@ -152,9 +212,19 @@ public sealed interface AgentEvent {
             String approvalId,
             String toolCallId,
             String tool,
+
+            @Schema(description = "The arguments the model sent.")
             JsonNode arguments,
+
+            @Schema(enumeration = {"read", "write", "execute", "network"})
             String risk,
+
+            @Schema(
+                    description = "What the call will do: for file changes a unified diff, for run_shell the"
+                            + " command and working directory, for http_get the URL.")
             JsonNode preview,
+
+            @Schema(description = "Undecided until then, the call is denied.", format = "date-time")
             String expiresAt)
             implements AgentEvent {
         @Override
@@ -168,7 +238,22 @@ public sealed interface AgentEvent {
      * approval covered it) or cancel (the turn ended first); {@code scope} once or session when a user decided.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ApprovalResolved(String approvalId, String toolCallId, String decision, String by, String scope)
+    @Schema(requiredProperties = {"approvalId", "toolCallId", "decision", "by"})
+    record ApprovalResolved(
+            String approvalId,
+            String toolCallId,
+            @Schema(enumeration = {"approve", "deny"}) String decision,
+
+            @Schema(
+                    description = "user; timeout; policy (an earlier session-wide approval covered it); cancel"
+                            + " (the turn ended first).",
+                    enumeration = {"user", "timeout", "policy", "cancel"})
+            String by,
+
+            @Schema(
+                    description = "When a user decided.",
+                    enumeration = {"once", "session"})
+            String scope)
             implements AgentEvent {
         @Override
         public String type() {
@@ -180,7 +265,23 @@ public sealed interface AgentEvent {
      * The turn is over. {@code finishReason}: {@code stop}, {@code length}, {@code content_filter}, {@code step_limit},
      * {@code cancelled}, {@code blocked} (the firewall stopped the user's message), {@code error} or {@code other}.
      */
-    record TurnCompleted(String finishReason, Usage usage) implements AgentEvent {
+    record TurnCompleted(
+            @Schema(
+                    enumeration = {
+                        "stop",
+                        "length",
+                        "content_filter",
+                        "step_limit",
+                        "cancelled",
+                        "blocked",
+                        "error",
+                        "other"
+                    })
+            String finishReason,
+
+            @Schema(description = "Summed over the turn's model calls.")
+            Usage usage)
+            implements AgentEvent {
         public static final String STOP = "stop";
         public static final String STEP_LIMIT = "step_limit";
         public static final String CANCELLED = "cancelled";
@@ -198,7 +299,22 @@ public sealed interface AgentEvent {
      * message it answers, {@code field} the offending field; {@code recoverable} says whether the session can go on.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Error(String code, String message, String replyTo, String field, boolean recoverable) implements AgentEvent {
+    @Schema(requiredProperties = {"code", "message", "recoverable"})
+    record Error(
+            @Schema(description = "Stable code (docs/protocol.md), e.g. bad_json, invalid_message, busy, model_error.")
+            String code,
+
+            @Schema(description = "For people.") String message,
+
+            @Schema(description = "The id of the client message this answers, when known.")
+            String replyTo,
+
+            @Schema(description = "The offending field of that message.")
+            String field,
+
+            @Schema(description = "Whether the session can go on.")
+            boolean recoverable)
+            implements AgentEvent {
 
         public static Error of(String code, String message) {
             return new Error(code, message, null, null, true);
@@ -218,7 +334,8 @@ public sealed interface AgentEvent {
      * The turn was cut off by a restart of the service (or a fork in the middle of it); nothing more will come of it. Ends
      * the turn like {@link TurnCompleted}.
      */
-    record TurnInterrupted(String reason) implements AgentEvent {
+    record TurnInterrupted(
+            @Schema(description = "Why, for people.") String reason) implements AgentEvent {
         @Override
         public String type() {
             return "turn_interrupted";
@@ -291,7 +408,10 @@ public sealed interface AgentEvent {
     }
 
     /** Tokens the model counted for a turn, summed over its steps; a count is null when the provider sent none. */
-    record Usage(Integer inputTokens, Integer outputTokens, Integer totalTokens) {
+    record Usage(
+            @Schema(nullable = true) Integer inputTokens,
+            @Schema(nullable = true) Integer outputTokens,
+            @Schema(nullable = true) Integer totalTokens) {
         public static final Usage NONE = new Usage(null, null, null);
 
         public Usage plus(Usage other) {

@@ -16,11 +16,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Approvals for a phone-notification flow: what waits for me, and deciding it without the chat open. */
 @Path("/api/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("user")
+@Tag(name = ApiDocument.APPROVALS)
 public class ApprovalResource {
 
     private final ApprovalGate gate;
@@ -36,11 +41,27 @@ public class ApprovalResource {
     /** A pending approval: the {@code approval_required} message, plus the session it belongs to. */
     public record PendingApproval(String sessionId, String turnId, AgentEvent.ApprovalRequired approval) {}
 
-    public record DecisionRequest(String decision, String scope) {}
+    @Schema(requiredProperties = "decision")
+    public record DecisionRequest(
+            @Schema(enumeration = {"approve", "deny"}) String decision,
 
-    public record DecisionResult(String approvalId, String decision, String scope) {}
+            @Schema(
+                    description = "once: this call only; session: also later calls of the same tool and"
+                            + " argument pattern in this session.",
+                    enumeration = {"once", "session"},
+                    defaultValue = "once")
+            String scope) {}
+
+    public record DecisionResult(
+            String approvalId,
+            @Schema(enumeration = {"approve", "deny"}) String decision,
+            @Schema(enumeration = {"once", "session"}) String scope) {}
 
     @GET
+    @Operation(
+            operationId = "listPendingApprovals",
+            summary = "My approvals still waiting for a decision, in every session")
+    @APIResponse(responseCode = "200", description = "The pending approvals, oldest first")
     public List<PendingApproval> pending() {
         return gate.pendingForUser(userId()).stream()
                 .map(a -> new PendingApproval(a.sessionId(), a.turnId(), ApprovalEvents.required(a, mapper)))
@@ -50,6 +71,16 @@ public class ApprovalResource {
     @POST
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "decideApproval",
+            summary = "Decides one of my pending approvals, as approval_decision does over the WebSocket")
+    @APIResponse(responseCode = "200", description = "Decided; approval_resolved goes to the session")
+    @APIResponse(
+            responseCode = "400",
+            description = "invalid_decision, invalid_scope, or a body that is not JSON (bad_request)")
+    @APIResponse(responseCode = "404", description = "approval_not_found: no such approval of mine is waiting")
+    @APIResponse(responseCode = "409", description = "approval_already_decided: someone decided it first")
+    @APIResponse(responseCode = "410", description = "approval_expired: its time ran out and the call was denied")
     public DecisionResult decide(@PathParam("id") String id, DecisionRequest request) {
         String decision = request == null ? null : request.decision();
         if (!"approve".equals(decision) && !"deny".equals(decision)) {

@@ -19,6 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The caller's long-term memories: list them (newest first) or search them, forget one, forget all. Someone else's
@@ -27,6 +32,7 @@ import java.util.List;
 @Path("/api/memories")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("user")
+@Tag(name = ApiDocument.MEMORIES)
 public class MemoryResource {
 
     static final int MAX_LIMIT = 1000;
@@ -47,8 +53,24 @@ public class MemoryResource {
      * (relevance, 0 to 1) only in search results.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(requiredProperties = {"id", "text", "at"})
     public record MemoryView(
-            String id, String text, String sessionId, String turnId, Integer part, Instant at, Double score) {}
+            String id,
+            String text,
+
+            @Schema(description = "The session it was said in.")
+            String sessionId,
+
+            @Schema(description = "The turn it was remembered from (not in search results).")
+            String turnId,
+
+            @Schema(description = "Which piece of the exchange, from 0 (not in search results).")
+            Integer part,
+
+            Instant at,
+
+            @Schema(description = "Relevance, 0 to 1 (search results only).", minimum = "0", maximum = "1")
+            Double score) {}
 
     public record Forgotten(int deleted) {}
 
@@ -57,8 +79,18 @@ public class MemoryResource {
      * retrieval, the same relevance floor as a turn's recall).
      */
     @GET
+    @Operation(operationId = "listMemories", summary = "My memories, newest first, or those most relevant to a query")
+    @APIResponse(responseCode = "200", description = "The memories")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: limit or query out of range")
+    @APIResponse(
+            responseCode = "503",
+            description = "memory_unavailable: the store cannot be searched now (listing without a query still works)")
     public List<MemoryView> list(
-            @QueryParam("query") String query, @QueryParam("limit") @DefaultValue("50") int limit) {
+            @Parameter(description = "Search text (at most 4096 characters); without it, the newest memories")
+                    @QueryParam("query")
+                    String query,
+            @Parameter(description = "At most this many (1 to 1000)") @QueryParam("limit") @DefaultValue("50")
+                    int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ProblemException.badRequest("invalid_parameter", "'limit' must be between 1 and " + MAX_LIMIT + ".");
         }
@@ -86,6 +118,9 @@ public class MemoryResource {
     /** Forgets one of my memories; it is never recalled again. */
     @DELETE
     @Path("/{id}")
+    @Operation(operationId = "forgetMemory", summary = "Forgets one of my memories; it is never recalled again")
+    @APIResponse(responseCode = "204", description = "Forgotten")
+    @APIResponse(responseCode = "404", description = "memory_not_found: no such memory of mine")
     public Response forget(@PathParam("id") String id) {
         if (!memory.forget(userId(), id)) {
             throw ProblemException.notFound(MEMORY_NOT_FOUND, "No memory " + id + " of yours exists.");
@@ -95,6 +130,8 @@ public class MemoryResource {
 
     /** Forgets everything I ever told Warden: every memory of mine, in every session. */
     @DELETE
+    @Operation(operationId = "forgetAllMemories", summary = "Forgets every memory of mine, in every session")
+    @APIResponse(responseCode = "200", description = "How many were deleted")
     public Forgotten forgetAll() {
         return new Forgotten(memory.forgetAll(userId()));
     }

@@ -30,11 +30,19 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The caller's sessions and their journals. Someone else's session is answered exactly like an unknown one. */
 @Path("/api/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("user")
+@Tag(name = ApiDocument.SESSIONS)
 public class SessionResource {
 
     static final int MAX_LIMIT = 10_000;
@@ -78,16 +86,34 @@ public class SessionResource {
 
     /** A session as listed: {@code running} while a turn is open. */
     public record SessionView(
-            String id, String title, Instant createdAt, Instant lastActivity, boolean running, long lastSeq) {}
+            String id,
+
+            @Schema(description = "The start of its first message; null until there is one.", nullable = true)
+            String title,
+
+            Instant createdAt,
+            Instant lastActivity,
+            @Schema(description = "A turn is open.") boolean running,
+
+            @Schema(description = "The seq of its latest event (0: none yet).")
+            long lastSeq) {}
 
     @GET
-    public List<SessionView> list(@QueryParam("limit") @DefaultValue("100") int limit) {
+    @Operation(operationId = "listSessions", summary = "My sessions, most recently active first")
+    @APIResponse(responseCode = "200", description = "The sessions")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: limit out of range")
+    public List<SessionView> list(
+            @Parameter(description = "At most this many (1 to 10000)") @QueryParam("limit") @DefaultValue("100")
+                    int limit) {
         checkLimit(limit);
         return sessions.list(userId(), limit).stream().map(this::view).toList();
     }
 
     @GET
     @Path("/{id}")
+    @Operation(operationId = "getSession", summary = "One of my sessions")
+    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(responseCode = "404", description = "session_not_found: no such session of mine")
     public SessionView get(@PathParam("id") String id) {
         return view(owned(id));
     }
@@ -98,11 +124,30 @@ public class SessionResource {
      */
     @GET
     @Path("/{id}/events")
+    @Operation(
+            operationId = "getSessionEvents",
+            summary = "The session's events after afterSeq, in order, exactly as the WebSocket sent them")
+    @APIResponse(
+            responseCode = "200",
+            description = "The events (ServerMessage); with facts=true also the internal facts (JournalFact)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, description = ApiDocumentFilter.JOURNAL_EVENTS)))
+    @APIResponse(responseCode = "400", description = "invalid_parameter: afterSeq or limit out of range")
+    @APIResponse(responseCode = "404", description = "session_not_found: no such session of mine")
     public List<ObjectNode> events(
             @PathParam("id") String id,
-            @QueryParam("afterSeq") @DefaultValue("0") long afterSeq,
-            @QueryParam("limit") @DefaultValue("500") int limit,
-            @QueryParam("facts") @DefaultValue("false") boolean facts) {
+            @Parameter(description = "Events after this seq (0: from the start)")
+                    @QueryParam("afterSeq")
+                    @DefaultValue("0")
+                    long afterSeq,
+            @Parameter(description = "At most this many (1 to 10000)") @QueryParam("limit") @DefaultValue("500")
+                    int limit,
+            @Parameter(description = "Include the internal facts (model requests and responses, tool invocations)")
+                    @QueryParam("facts")
+                    @DefaultValue("false")
+                    boolean facts) {
         if (afterSeq < 0) {
             throw ProblemException.badRequest("invalid_parameter", "'afterSeq' must be 0 or more.");
         }
@@ -117,6 +162,14 @@ public class SessionResource {
     @GET
     @Path("/{id}/export")
     @Produces(JournalExport.MEDIA_TYPE)
+    @Operation(
+            operationId = "exportSession",
+            summary = "The whole journal as JSON Lines: a header line, then one line per entry (docs/journal.md)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The journal, as an attachment",
+            content = @Content(mediaType = JournalExport.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "404", description = "session_not_found: no such session of mine")
     public Response export(@PathParam("id") String id) {
         SessionStore.Session session = owned(id);
         StreamingOutput body = output -> export.write(session, output);
@@ -131,6 +184,11 @@ public class SessionResource {
      */
     @DELETE
     @Path("/{id}")
+    @Operation(
+            operationId = "deleteSession",
+            summary = "Deletes the session, its journal, workspace and memories; a running turn is cancelled")
+    @APIResponse(responseCode = "204", description = "Deleted; its connections were closed with 4404")
+    @APIResponse(responseCode = "404", description = "session_not_found: no such session of mine")
     public Response delete(@PathParam("id") String id) {
         SessionStore.Session session = owned(id);
         turns.active(id).ifPresent(turn -> {
@@ -148,10 +206,18 @@ public class SessionResource {
         return Response.noContent().build();
     }
 
-    public record ReplayRequest(String mode, Long upToSeq) {}
+    @Schema(requiredProperties = "mode")
+    public record ReplayRequest(
+            @Schema(enumeration = {"verify", "fork"}) String mode,
+
+            @Schema(description = "fork: copy up to this seq (default: all of it).", minimum = "0")
+            Long upToSeq) {}
 
     /** The new session a fork made. */
-    public record ForkResult(String mode, String sessionId, long upToSeq) {}
+    public record ForkResult(
+            @Schema(enumeration = "fork") String mode,
+            @Schema(description = "The new session.") String sessionId,
+            long upToSeq) {}
 
     /**
      * {@code verify}: re-runs the recorded turns through the current pipeline (model and tools answered from the
@@ -161,6 +227,20 @@ public class SessionResource {
     @POST
     @Path("/{id}/replay")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "replaySession",
+            summary = "verify: re-runs the recorded turns and reports the first divergence; fork: copies the session")
+    @APIResponse(
+            responseCode = "200",
+            description = "ReplayResult for verify, ForkResult for fork",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(oneOf = {Replayer.Result.class, ForkResult.class})))
+    @APIResponse(
+            responseCode = "400",
+            description = "invalid_mode, seq_out_of_range (upToSeq), or a body that is not JSON (bad_request)")
+    @APIResponse(responseCode = "404", description = "session_not_found: no such session of mine")
     public Object replay(@PathParam("id") String id, ReplayRequest request) {
         SessionStore.Session session = owned(id);
         String mode = request == null ? null : request.mode();

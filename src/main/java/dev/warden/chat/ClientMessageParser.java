@@ -75,8 +75,7 @@ final class ClientMessageParser {
                     new ClientMessage.ApprovalDecision(
                             id,
                             requiredString(root, "approvalId", false),
-                            oneOf(root, "decision", java.util.List.of("approve", "deny"), null)
-                                    .equals("approve"),
+                            oneOf(root, "decision", java.util.List.of("approve", "deny"), null),
                             oneOf(root, "scope", java.util.List.of("once", "session"), "once"));
                 default -> throw new IllegalStateException("Type listed but not parsed: " + type);
             };

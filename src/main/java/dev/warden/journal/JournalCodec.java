@@ -32,6 +32,11 @@ public final class JournalCodec {
 
     private JournalCodec() {}
 
+    /** Every type the journal knows, with the event class its payload is read into. */
+    public static Map<String, Class<? extends AgentEvent>> types() {
+        return TYPES;
+    }
+
     /** The event an entry holds; empty for a type this version does not know. */
     public static Optional<AgentEvent> event(JournalEntry entry) {
         Class<? extends AgentEvent> type = TYPES.get(entry.type());

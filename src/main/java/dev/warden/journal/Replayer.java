@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Replays a recorded session through the current pipeline: the real firewall, memory window and tool stage, with the
@@ -57,10 +58,29 @@ public class Replayer {
     }
 
     /** Where a replay first differs from the recording. */
-    public record Divergence(long seq, int sub, String turnId, JsonNode expected, JsonNode actual, String reason) {}
+    @Schema(name = "ReplayDivergence")
+    public record Divergence(
+            long seq,
+            int sub,
+            String turnId,
+            @Schema(description = "The recorded event.") JsonNode expected,
+
+            @Schema(description = "What the pipeline produced instead (null: nothing).")
+            JsonNode actual,
+
+            String reason) {}
 
     /** {@code verdict}: {@code identical} or {@code divergent} (then {@code divergence} says where). */
-    public record Result(String verdict, int turns, int events, Divergence divergence) {
+    @Schema(name = "ReplayResult")
+    public record Result(
+            @Schema(enumeration = {"identical", "divergent"})
+            String verdict,
+
+            int turns,
+            int events,
+
+            @Schema(description = "Where it first differs (null when identical).", nullable = true)
+            Divergence divergence) {
         public boolean identical() {
             return divergence == null;
         }

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * One-time WebSocket tickets: a browser trades its token for a ticket (over fetch, which can send the header), then
@@ -22,7 +23,12 @@ public class TicketStore {
         this.db = db;
     }
 
-    public record Ticket(String ticket, Instant expiresAt) {}
+    @Schema(name = "WebSocketTicket")
+    public record Ticket(
+            @Schema(description = "Open /ws/chat?ticket=<ticket> with it, once.")
+            String ticket,
+
+            Instant expiresAt) {}
 
     public Ticket issue(String userId) {
         String ticket = Tokens.generate();
