@@ -20,6 +20,7 @@ public final class Detectors {
     private final int bits;
     private final float[] ngramWeights;
     private final float[] embeddingWeights;
+    private final double[] stackWeights;
 
     public Detectors(FirewallModel model) {
         this.model = model;
@@ -28,6 +29,18 @@ public final class Detectors {
         this.embeddingWeights = new float[model.embedding().weights().size()];
         for (int i = 0; i < embeddingWeights.length; i++) {
             embeddingWeights[i] = model.embedding().weights().get(i).floatValue();
+        }
+        if (model.stack() != null) {
+            if (!model.stack().features().equals(FirewallModel.Stack.FEATURES)
+                    || model.stack().weights().size() != FirewallModel.Stack.FEATURES.size()) {
+                throw new IllegalArgumentException("Firewall model: stack features must be "
+                        + FirewallModel.Stack.FEATURES + " with one weight each");
+            }
+            this.stackWeights = model.stack().weights().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
+        } else {
+            this.stackWeights = null;
         }
     }
 
@@ -90,6 +103,24 @@ public final class Detectors {
      */
     public double combined(double ngramLogit, double embeddingLogit) {
         return sigmoid(Math.min(ngramLogit, embeddingLogit));
+    }
+
+    /**
+     * The probability of a window that was embedded, from the model's stacked combiner when it has one (a logistic
+     * regression over both detectors' log-odds, the text's rule score, its source and its length band), else
+     * {@link #combined(double, double)}.
+     */
+    public double combined(double ngramLogit, double embeddingLogit, double ruleScore, Source source, int textLength) {
+        if (stackWeights == null) {
+            return combined(ngramLogit, embeddingLogit);
+        }
+        double[] x =
+                FirewallModel.Stack.features(ruleScore, ngramLogit, embeddingLogit, source == Source.TOOL, textLength);
+        double z = 0;
+        for (int i = 0; i < x.length; i++) {
+            z += stackWeights[i] * x[i];
+        }
+        return sigmoid(z);
     }
 
     /** Whether the n-gram probability {@code p} clears the window without the embedding. */

@@ -231,6 +231,7 @@ public final class FirewallEngine {
                     .sorted(Comparator.comparingDouble((Window w) -> -w.probability))
                     .toList();
             int embedded = 0;
+            double ruleScore = score(0);
             for (Window w : doubtful) {
                 if (score(confidentMax()) >= block || embedded >= settings.maxEmbeddedWindows()) {
                     break;
@@ -242,7 +243,8 @@ public final class FirewallEngine {
                 float[] vector = whole && embedding != null && embedding.length == TextEmbedder.DIMENSION
                         ? embedding
                         : embedder.embed(windowText);
-                w.probability = detectors.combined(w.ngramLogit, detectors.embeddingLogit(vector));
+                w.probability = detectors.combined(
+                        w.ngramLogit, detectors.embeddingLogit(vector), ruleScore, source, text.length());
                 w.embedded = true;
                 embedded++;
             }

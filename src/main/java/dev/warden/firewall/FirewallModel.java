@@ -23,7 +23,21 @@ public record FirewallModel(
         Ngram ngram,
         Embedding embedding,
         Cascade cascade,
-        Map<String, Object> metrics) {
+        Map<String, Object> metrics,
+        Stack stack) {
+
+    /** A model without a stacked combiner: embedded windows count with the lower of the two probabilities. */
+    public FirewallModel(
+            int version,
+            String createdAt,
+            Training training,
+            Windows windows,
+            Ngram ngram,
+            Embedding embedding,
+            Cascade cascade,
+            Map<String, Object> metrics) {
+        this(version, createdAt, training, windows, ngram, embedding, cascade, metrics, null);
+    }
 
     /** What the model was trained on and how. */
     @RegisterForReflection
@@ -66,4 +80,48 @@ public record FirewallModel(
      */
     @RegisterForReflection
     public record Cascade(double low) {}
+
+    /**
+     * The stacked combiner of an embedded window: a logistic regression over {@link #FEATURES} (the rule score of
+     * the text, both detectors' log-odds, the source and the text's length band), fitted on out-of-fold predictions
+     * of an inner split of the training data, its bias shifted so that at most {@code benignBlockTarget} of those
+     * benign texts would be blocked at {@code blockThreshold}.
+     */
+    @RegisterForReflection
+    public record Stack(List<String> features, List<Double> weights, double benignBlockTarget, double blockThreshold) {
+
+        public static final List<String> FEATURES = List.of(
+                "rule",
+                "ngram",
+                "embedding",
+                "min",
+                "tool",
+                "tool*ngram",
+                "tool*embedding",
+                "length<=100",
+                "length<=300",
+                "length<=1000",
+                "length>1000",
+                "bias");
+
+        /** The feature vector of one window. */
+        public static double[] features(
+                double ruleScore, double ngramLogit, double embeddingLogit, boolean tool, int textLength) {
+            double t = tool ? 1 : 0;
+            return new double[] {
+                ruleScore,
+                ngramLogit,
+                embeddingLogit,
+                Math.min(ngramLogit, embeddingLogit),
+                t,
+                t * ngramLogit,
+                t * embeddingLogit,
+                textLength <= 100 ? 1 : 0,
+                textLength > 100 && textLength <= 300 ? 1 : 0,
+                textLength > 300 && textLength <= 1000 ? 1 : 0,
+                textLength > 1000 ? 1 : 0,
+                1
+            };
+        }
+    }
 }

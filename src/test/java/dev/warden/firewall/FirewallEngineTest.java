@@ -84,6 +84,43 @@ class FirewallEngineTest {
         assertThat(reused.signals()).extracting(Signal::id).containsExactly("model.embedding");
     }
 
+    /** {@link #model} with a stacked combiner whose probability is σ(embedding log-odds + 2·tool − 1). */
+    static FirewallModel stacked(double ngramBias, double low) {
+        FirewallModel m = model(ngramBias, low, 1000);
+        List<Double> w = new ArrayList<>();
+        for (String f : FirewallModel.Stack.FEATURES) {
+            w.add(
+                    switch (f) {
+                        case "embedding" -> 1.0;
+                        case "tool" -> 2.0;
+                        case "bias" -> -1.0;
+                        default -> 0.0;
+                    });
+        }
+        return new FirewallModel(
+                2,
+                m.createdAt(),
+                null,
+                m.windows(),
+                m.ngram(),
+                m.embedding(),
+                m.cascade(),
+                Map.of(),
+                new FirewallModel.Stack(FirewallModel.Stack.FEATURES, w, 0.01, 0.6));
+    }
+
+    @Test
+    void stackedCombinerReplacesTheMinimumAndSeesTheSource() {
+        // n-gram: σ(5) for every window; embedding head: σ(5) for EVIL (the minimum would give σ(5))
+        FirewallEngine engine = engine(stacked(5, 0.01), FirewallEngine.Settings.defaults());
+        Verdict user = engine.scan("please do EVIL things", Source.USER);
+        Verdict tool = engine.scan("please do EVIL things", Source.TOOL);
+        // USER: σ(5 − 1); TOOL: σ(5 + 2 − 1)
+        assertThat(user.score()).isCloseTo(Detectors.sigmoid(4), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(tool.score()).isCloseTo(Detectors.sigmoid(6), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(tool.signals()).extracting(Signal::id).containsExactly("model.embedding");
+    }
+
     @Test
     void confidentCheapPassDecidesWithoutTheEmbedding() {
         FirewallEngine engine = engine(model(-6, 0.01, 1000), FirewallEngine.Settings.defaults());

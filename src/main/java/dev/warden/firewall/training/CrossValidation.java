@@ -27,7 +27,7 @@ final class CrossValidation {
             FirewallEngine.Settings settings,
             java.util.function.Function<Dataset.Example, Source> sourceOf) {
         List<Dataset.Example> examples = data.examples();
-        List<Trainer.Prepared> prepared = trainer.prepare(examples, cache::embed);
+        List<Trainer.Prepared> prepared = trainer.prepare(examples, cache::embed, sourceOf, rules);
         int[] fold = Folds.assign(examples, k, groupBy);
         int[] groups = Folds.groups(examples, groupBy);
         List<Evaluation.Outcome> outcomes = new ArrayList<>();

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  *
  * The texts come from the data file: prompts of at most 500 characters, and benign documents joined and cut to 4,096
  * characters. Without {@code --data}, generated text is used.
+ * {@code --model FILE} benchmarks a model from {@code TrainFirewall} instead of the built-in one; {@code --rounds N}
+ * repeats each measurement.
  */
 public final class FirewallBenchmark {
 
@@ -66,7 +68,7 @@ public final class FirewallBenchmark {
         embedder.warmUp();
         FirewallEngine engine = new FirewallEngine(
                 RuleSet.builtIn(),
-                Detectors.load(Optional.empty()),
+                Detectors.load(Optional.ofNullable(args.options().get("model")).map(Path::of)),
                 embedder::embed,
                 FirewallEngine.Settings.defaults());
 

@@ -82,7 +82,7 @@ public final class TrainFirewall {
                     metrics.put("crossValidation-" + groupBy, cv);
                 }
             }
-            List<Trainer.Prepared> prepared = trainer.prepare(data.examples(), cache::embed);
+            List<Trainer.Prepared> prepared = trainer.prepare(data.examples(), cache::embed, args.sourceOf(), rules);
             FirewallModel model = trainer.train(
                     prepared,
                     Folds.groups(data.examples(), "template"),

@@ -1,8 +1,11 @@
 package dev.warden.firewall.training;
 
 import dev.warden.firewall.Detectors;
+import dev.warden.firewall.FirewallEngine;
 import dev.warden.firewall.FirewallModel;
 import dev.warden.firewall.NgramFeatures;
+import dev.warden.firewall.RuleSet;
+import dev.warden.firewall.Source;
 import dev.warden.firewall.TextNormalizer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,12 +24,14 @@ import java.util.function.Function;
  *   <li>Every text is normalised and cut into the scanner's windows; each window gets its n-gram features and its
  *       all-MiniLM-L6-v2 embedding.
  *   <li>Two logistic regressions, one on the n-gram features (SGD), one on the embedding (Newton). A long attack text
- *       is labelled as a whole, not per window: its windows first count as positive together (weight 1/k), then only
- *       the window the model finds most suspicious counts (multiple-instance learning). Benign windows are all
- *       negative. Classes are weighted to balance.
+ *       is labelled as a whole, not per window: its windows first count as positive together (weight 1/k); for the
+ *       n-gram model then only the window the model finds most suspicious counts (multiple-instance learning; for the
+ *       embedding head only with {@code --embedding-mil-rounds}). Benign windows are all negative. Classes are
+ *       weighted to balance.
  *   <li>On out-of-fold predictions of an inner grouped split: the cascade threshold, the n-gram probability at or
  *       below which the n-gram model clears a window alone (at most {@code cascadeMiss} of attack texts fall below
- *       it). Other windows are embedded and count with the lower of the two probabilities.
+ *       it), and the stacked combiner that turns an embedded window's two log-odds, the text's rule score, source and
+ *       length band into its probability ({@link FirewallModel.Stack}).
  * </ol>
  */
 public final class Trainer {
@@ -41,12 +46,15 @@ public final class Trainer {
             double ngramRate,
             double embeddingLambda,
             int milRounds,
+            int embeddingMilRounds,
+            double stackLambda,
+            double stackBenignBlock,
             double cascadeMiss,
             int innerFolds,
             long seed) {
 
         public static Params defaults() {
-            return new Params(1000, 750, 16, 1e-4, 12, 0.2, 3.0, 2, 0.01, 4, 42);
+            return new Params(1000, 750, 16, 1e-4, 12, 0.2, 20.0, 2, 0, 0.02, 0.01, 0.01, 4, 42);
         }
 
         /** The defaults, each overridable by a command-line option of the same name in kebab case. */
@@ -61,6 +69,9 @@ public final class Trainer {
                     Double.parseDouble(args.get("ngram-rate", String.valueOf(d.ngramRate))),
                     Double.parseDouble(args.get("embedding-lambda", String.valueOf(d.embeddingLambda))),
                     Integer.parseInt(args.get("mil-rounds", String.valueOf(d.milRounds))),
+                    Integer.parseInt(args.get("embedding-mil-rounds", String.valueOf(d.embeddingMilRounds))),
+                    Double.parseDouble(args.get("stack-lambda", String.valueOf(d.stackLambda))),
+                    Double.parseDouble(args.get("stack-benign-block", String.valueOf(d.stackBenignBlock))),
                     Double.parseDouble(args.get("cascade-miss", String.valueOf(d.cascadeMiss))),
                     Integer.parseInt(args.get("inner-folds", String.valueOf(d.innerFolds))),
                     Long.parseLong(args.get("seed", String.valueOf(d.seed))));
@@ -76,6 +87,9 @@ public final class Trainer {
             m.put("ngramRate", ngramRate);
             m.put("embeddingLambda", embeddingLambda);
             m.put("milRounds", milRounds);
+            m.put("embeddingMilRounds", embeddingMilRounds);
+            m.put("stackLambda", stackLambda);
+            m.put("stackBenignBlock", stackBenignBlock);
             m.put("cascadeMiss", cascadeMiss);
             m.put("innerFolds", innerFolds);
             return m;
@@ -83,7 +97,12 @@ public final class Trainer {
     }
 
     /** A text cut into windows, with each window's features. */
-    record Prepared(Dataset.Example example, List<NgramFeatures.Sparse> ngrams, List<float[]> embeddings) {
+    record Prepared(
+            Dataset.Example example,
+            List<NgramFeatures.Sparse> ngrams,
+            List<float[]> embeddings,
+            double ruleScore,
+            boolean tool) {
         int windows() {
             return ngrams.size();
         }
@@ -103,8 +122,23 @@ public final class Trainer {
 
     /** Normalises and windows each example and looks up its window embeddings (blocking; cached by the caller). */
     List<Prepared> prepare(List<Dataset.Example> examples, Function<String, float[]> embed) {
+        return prepare(examples, embed, e -> Source.USER, RuleSet.builtIn());
+    }
+
+    /**
+     * As {@link #prepare(List, Function)}, with each example's source (which the stacked combiner sees) and its
+     * rule score under {@code rules} (the score of the rule signals alone, as the scanner computes it).
+     */
+    List<Prepared> prepare(
+            List<Dataset.Example> examples,
+            Function<String, float[]> embed,
+            Function<Dataset.Example, Source> sourceOf,
+            RuleSet rules) {
+        FirewallEngine rulesOnly = new FirewallEngine(rules, null, null, FirewallEngine.Settings.defaults());
         List<Prepared> out = new ArrayList<>(examples.size());
         for (Dataset.Example e : examples) {
+            Source source = sourceOf.apply(e);
+            double ruleScore = rulesOnly.scanRulesOnly(e.text(), source).score();
             TextNormalizer.Normalized n = TextNormalizer.normalize(e.text());
             List<NgramFeatures.Sparse> ngrams = new ArrayList<>();
             List<float[]> embeddings = new ArrayList<>();
@@ -115,7 +149,7 @@ public final class Trainer {
                     embeddings.add(embed.apply(n.clean().substring(w[0], w[1])));
                 }
             }
-            out.add(new Prepared(e, ngrams, embeddings));
+            out.add(new Prepared(e, ngrams, embeddings, ruleScore, source == Source.TOOL));
         }
         return out;
     }
@@ -128,6 +162,7 @@ public final class Trainer {
         int k = params.innerFolds();
         int[] fold = foldsOf(groups, k);
         double[][] oofNgram = new double[data.size()][];
+        double[][] oofEmbedding = new double[data.size()][];
         for (int f = 0; f < k; f++) {
             List<Prepared> train = new ArrayList<>();
             for (int i = 0; i < data.size(); i++) {
@@ -139,10 +174,12 @@ public final class Trainer {
             for (int i = 0; i < data.size(); i++) {
                 if (fold[i] == f) {
                     oofNgram[i] = inner.ngramLogits(data.get(i));
+                    oofEmbedding[i] = inner.embeddingLogits(data.get(i));
                 }
             }
         }
         double low = cascadeLow(data, oofNgram);
+        FirewallModel.Stack stack = fitStack(data, oofNgram, oofEmbedding, low);
         return new FirewallModel(
                 2,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
@@ -152,7 +189,8 @@ public final class Trainer {
                 new FirewallModel.Embedding(
                         dev.warden.embedding.TextEmbedder.MODEL_NAME, base.embeddingBias, boxed(base.embeddingWeights)),
                 new FirewallModel.Cascade(low),
-                metrics);
+                metrics,
+                stack);
     }
 
     private static List<Double> boxed(double[] w) {
@@ -226,11 +264,18 @@ public final class Trainer {
         Base base = new Base();
         List<Instance> ngramSet = initialInstances(data);
         List<Instance> embeddingSet = ngramSet;
-        for (int round = 0; round <= params.milRounds(); round++) {
-            fitNgram(base, data, balance(ngramSet));
-            fitEmbedding(base, data, balance(embeddingSet));
+        int rounds = Math.max(params.milRounds(), params.embeddingMilRounds());
+        for (int round = 0; round <= rounds; round++) {
+            if (round <= params.milRounds()) {
+                fitNgram(base, data, balance(ngramSet));
+            }
+            if (round <= params.embeddingMilRounds()) {
+                fitEmbedding(base, data, balance(embeddingSet));
+            }
             if (round < params.milRounds()) {
                 ngramSet = mostSuspicious(data, base::ngramLogits);
+            }
+            if (round < params.embeddingMilRounds()) {
                 embeddingSet = mostSuspicious(data, base::embeddingLogits);
             }
         }
@@ -440,6 +485,151 @@ public final class Trainer {
             x[i] = s / l[i][i];
         }
         return x;
+    }
+
+    static final double BLOCK = 0.6;
+
+    /** The stack features of each window of a prepared text, from the given per-window log-odds. */
+    private static double[][] stackFeatures(Prepared p, double[] ngram, double[] embedding) {
+        double[][] x = new double[p.windows()][];
+        for (int w = 0; w < x.length; w++) {
+            x[w] = FirewallModel.Stack.features(
+                    p.ruleScore(),
+                    ngram[w],
+                    embedding[w],
+                    p.tool(),
+                    p.example().text().length());
+        }
+        return x;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /**
+     * The stacked combiner, on out-of-fold log-odds: a logistic regression over window features (benign windows
+     * negative with weight 1/k, an attack's most suspicious window positive; classes balanced; two rounds of
+     * multiple-instance learning), then its bias shifted so that at most {@code stackBenignBlock} of the benign
+     * training texts would score at or above the block threshold (with their rule score, windows the cascade clears
+     * left out).
+     */
+    private FirewallModel.Stack fitStack(List<Prepared> data, double[][] ngram, double[][] embedding, double low) {
+        int d = FirewallModel.Stack.FEATURES.size();
+        double[][][] x = new double[data.size()][][];
+        for (int i = 0; i < data.size(); i++) {
+            x[i] = stackFeatures(data.get(i), ngram[i], embedding[i]);
+        }
+        double[] beta = null;
+        for (int round = 0; round <= 2; round++) {
+            List<double[]> rows = new ArrayList<>();
+            List<Boolean> labels = new ArrayList<>();
+            List<Double> weights = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                if (x[i].length == 0) {
+                    continue;
+                }
+                if (data.get(i).example().attack()) {
+                    int best = 0;
+                    for (int w = 1; w < x[i].length; w++) {
+                        double a = beta == null ? x[i][w][3] : dot(beta, x[i][w]);
+                        double b = beta == null ? x[i][best][3] : dot(beta, x[i][best]);
+                        if (a > b) {
+                            best = w;
+                        }
+                    }
+                    rows.add(x[i][best]);
+                    labels.add(true);
+                    weights.add(1.0);
+                } else {
+                    for (double[] row : x[i]) {
+                        rows.add(row);
+                        labels.add(false);
+                        weights.add(1.0 / x[i].length);
+                    }
+                }
+            }
+            double pos = 0;
+            double neg = 0;
+            for (int k = 0; k < rows.size(); k++) {
+                if (labels.get(k)) {
+                    pos += weights.get(k);
+                } else {
+                    neg += weights.get(k);
+                }
+            }
+            for (int k = 0; k < rows.size(); k++) {
+                weights.set(k, weights.get(k) * rows.size() / (2 * (labels.get(k) ? pos : neg)));
+            }
+            beta = newton(rows, labels, weights, params.stackLambda(), d);
+        }
+        // bias shift: the benign texts' margins to the block threshold
+        List<Double> margins = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            Prepared p = data.get(i);
+            if (p.example().attack() || p.ruleScore() >= BLOCK) {
+                continue;
+            }
+            double max = -99;
+            for (int w = 0; w < x[i].length; w++) {
+                if (Detectors.sigmoid(ngram[i][w]) > low) {
+                    max = Math.max(max, dot(beta, x[i][w]));
+                }
+            }
+            double need = 1 - (1 - BLOCK) / (1 - p.ruleScore());
+            margins.add(max - Math.log(need / (1 - need)));
+        }
+        margins.sort((a, b) -> Double.compare(b, a));
+        double shift = 0;
+        if (!margins.isEmpty()) {
+            int k = (int) (params.stackBenignBlock() * margins.size());
+            shift = Math.min(-margins.get(Math.min(k, margins.size() - 1)) - 1e-6, 5);
+        }
+        List<Double> weights = new ArrayList<>(d);
+        for (int k = 0; k < d; k++) {
+            weights.add(beta[k] + (k == d - 1 ? shift : 0));
+        }
+        return new FirewallModel.Stack(FirewallModel.Stack.FEATURES, weights, params.stackBenignBlock(), BLOCK);
+    }
+
+    /** Newton's method for a weighted logistic regression with L2 {@code lambda} (the last feature, the bias, free). */
+    static double[] newton(List<double[]> rows, List<Boolean> labels, List<Double> weights, double lambda, int d) {
+        double[] beta = new double[d];
+        for (int iter = 0; iter < 50; iter++) {
+            double[][] h = new double[d][d];
+            double[] g = new double[d];
+            for (int i = 0; i < rows.size(); i++) {
+                double[] row = rows.get(i);
+                double p = Detectors.sigmoid(dot(beta, row));
+                double w = weights.get(i) * Math.max(p * (1 - p), 1e-9);
+                double r = weights.get(i) * ((labels.get(i) ? 1 : 0) - p);
+                for (int a = 0; a < d; a++) {
+                    g[a] += r * row[a];
+                    for (int b = 0; b < d; b++) {
+                        h[a][b] += w * row[a] * row[b];
+                    }
+                }
+            }
+            for (int a = 0; a < d; a++) {
+                double l = a < d - 1 ? 2 * lambda : 1e-6;
+                h[a][a] += l;
+                g[a] -= a < d - 1 ? 2 * lambda * beta[a] : 0;
+            }
+            double[] step = solve(h, g);
+            double change = 0;
+            for (int k = 0; k < d; k++) {
+                beta[k] += step[k];
+                change = Math.max(change, Math.abs(step[k]));
+            }
+            if (change < 1e-8) {
+                break;
+            }
+        }
+        return beta;
     }
 
     /** The n-gram probability at or below which the n-gram model clears a window alone. */

@@ -72,6 +72,8 @@ class TrainerTest {
         }
         assertThat(correct).isGreaterThanOrEqualTo(heldOut.size() * 9 / 10);
         assertThat(model.cascade().low()).isLessThanOrEqualTo(0.5);
+        assertThat(model.stack()).isNotNull();
+        assertThat(model.stack().weights()).hasSize(FirewallModel.Stack.FEATURES.size());
         assertThat(model.training().rows()).isEqualTo(120);
     }
 
@@ -83,6 +85,7 @@ class TrainerTest {
         assertThat(a.ngram()).isEqualTo(b.ngram());
         assertThat(a.embedding()).isEqualTo(b.embedding());
         assertThat(a.cascade()).isEqualTo(b.cascade());
+        assertThat(a.stack()).isEqualTo(b.stack());
     }
 
     @Test
