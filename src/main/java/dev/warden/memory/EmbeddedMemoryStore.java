@@ -292,8 +292,8 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     /**
      * Merges the index into one segment, then commits and makes it searchable. Each write is its own small segment;
      * Lucene's merge policy combines them into a handful, but every segment is searched with its own HNSW graph and
-     * after a bulk load (a rebuild, 100,000 memories) one segment makes a vector search two to three times cheaper than
-     * the nine or so the policy settles on (docs/memory.md, Benchmarks). Takes a while (23 s to 2 minutes for 100,000
+     * after a bulk load (a rebuild, 100,000 memories) one segment makes a vector search 1.5 to 3 times cheaper than the
+     * nine or so the policy settles on (docs/memory.md, Benchmarks). Takes a while (23 s to 2 minutes for 100,000
      * memories on two busy cores); writes and searches go on meanwhile, and closing the store abandons it (every write
      * is already committed).
      */
