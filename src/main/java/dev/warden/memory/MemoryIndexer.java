@@ -36,7 +36,8 @@ public class MemoryIndexer {
     /**
      * After this many tasks in one go (a rebuild of the index, a large import), the embedded index is merged into one
      * segment once the outbox is empty ({@link EmbeddedMemoryStore#compact()}): vector searches are then 1.5 to 3 times
-     * cheaper than over the segments a bulk load leaves behind. Ordinary remembering leaves segments to Lucene's merge policy.
+     * cheaper than over the segments a bulk load leaves behind. Ordinary remembering leaves segments to Lucene's merge
+     * policy.
      */
     static final int COMPACT_AFTER = 10_000;
 
