@@ -33,6 +33,13 @@ public class MemoryIndexer {
     static final int BATCH = 64;
     static final Duration LEASE = Duration.ofMinutes(2);
     static final Duration IDLE_POLL = Duration.ofSeconds(5);
+    /**
+     * After this many tasks in one go (a rebuild of the index, a large import), the embedded index is merged into one
+     * segment once the outbox is empty ({@link EmbeddedMemoryStore#compact()}): vector searches are then 1.5 to 3 times
+     * cheaper than over the segments a bulk load leaves behind. Ordinary remembering leaves segments to Lucene's merge
+     * policy.
+     */
+    static final int COMPACT_AFTER = 10_000;
 
     private final MemoryRepository repository;
     private final MemoryStores stores;
@@ -43,6 +50,7 @@ public class MemoryIndexer {
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
+    private long doneSinceCompaction;
 
     MemoryIndexer(
             MemoryRepository repository,
@@ -92,6 +100,11 @@ public class MemoryIndexer {
             } catch (RuntimeException e) {
                 Log.warnf("Memory indexing failed (%s); trying again shortly", e.toString());
             }
+            doneSinceCompaction += done;
+            if (done == 0 && running && doneSinceCompaction >= COMPACT_AFTER) {
+                doneSinceCompaction = 0;
+                compact();
+            }
             if (done == 0 && running) {
                 try {
                     wake.tryAcquire(untilNextDue().toMillis(), TimeUnit.MILLISECONDS);
@@ -101,6 +114,21 @@ public class MemoryIndexer {
                     return;
                 }
             }
+        }
+    }
+
+    /** Merges the embedded index after a bulk load, on this thread (the outbox is empty; new work waits meanwhile). */
+    private void compact() {
+        try {
+            if (stores.get() instanceof EmbeddedMemoryStore embedded) {
+                long start = System.nanoTime();
+                embedded.compact();
+                Log.infof(
+                        "Memory index merged into one segment after a bulk load, in %d s",
+                        Duration.ofNanos(System.nanoTime() - start).toSeconds());
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("Merging the memory index failed (searches are slower, nothing is lost): %s", e.toString());
         }
     }
 

@@ -39,6 +39,72 @@ class EmbeddedMemoryStoreTest extends MemoryStoreContract {
     }
 
     @Test
+    void anIndexOfOneUserStillKeepsTheNextUserApart() {
+        // While the index holds one user's memories only, searches leave the user filter out; it must come back as soon
+        // as someone else's memory is there, and stay right after deletions.
+        try (EmbeddedMemoryStore own = EmbeddedMemoryStore.open(this.own.resolve("index"), false)) {
+            Random random = new Random(5);
+            List<MemoryRecord> adas = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                adas.add(randomVector("ada", "Ada's note number " + i + " about the garden", random));
+            }
+            own.add(adas);
+            float[] target = TestVectors.random(random);
+            for (SearchMode mode : SearchMode.values()) {
+                assertThat(own.search(new MemoryQuery("ada", "garden note", target, 5, 0, mode)))
+                        .hasSize(5);
+            }
+
+            MemoryRecord bens = new MemoryRecord("ben-1", "ben", "s", "t", "Ben's garden note", Instant.EPOCH, target);
+            own.add(List.of(bens));
+            for (SearchMode mode : SearchMode.values()) {
+                assertThat(ids(own.search(new MemoryQuery("ada", "garden note", target, 50, 0, mode))))
+                        .doesNotContain(bens.id());
+                assertThat(ids(own.search(new MemoryQuery("ben", "garden note", target, 50, 0, mode))))
+                        .containsExactly(bens.id());
+            }
+
+            own.deleteUser("ada");
+            for (SearchMode mode : SearchMode.values()) {
+                assertThat(own.search(new MemoryQuery("ada", "garden note", target, 50, 0, mode)))
+                        .isEmpty();
+                assertThat(ids(own.search(new MemoryQuery("ben", "garden note", target, 50, 0, mode))))
+                        .containsExactly(bens.id());
+            }
+        }
+    }
+
+    @Test
+    void compactingLeavesOneSegmentWithEveryMemory() {
+        try (EmbeddedMemoryStore own = EmbeddedMemoryStore.open(this.own.resolve("index"), false)) {
+            Random random = new Random(6);
+            List<MemoryRecord> all = new ArrayList<>();
+            for (int batch = 0; batch < 5; batch++) {
+                List<MemoryRecord> memories = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    memories.add(randomVector("ada", "Note " + batch + "-" + i, random));
+                }
+                own.add(memories);
+                all.addAll(memories);
+            }
+            own.delete("ada", List.of(all.getFirst().id()));
+
+            own.compact();
+
+            assertThat(own.segments()).isEqualTo(1);
+            assertThat(own.count("ada")).isEqualTo(49);
+            MemoryRecord last = all.getLast();
+            MemoryHit hit = own.search(new MemoryQuery("ada", last.text(), last.vector(), 1, 0, SearchMode.VECTOR))
+                    .getFirst();
+            assertThat(hit.id()).isEqualTo(last.id());
+            assertThat(hit.score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        }
+        try (EmbeddedMemoryStore reopened = EmbeddedMemoryStore.open(this.own.resolve("index"), false)) {
+            assertThat(reopened.count("ada")).isEqualTo(49);
+        }
+    }
+
+    @Test
     void keywordsFindARareWordTheVectorsMiss() {
         String user = newUser();
         Random random = new Random(11);
