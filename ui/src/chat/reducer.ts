@@ -87,6 +87,7 @@ interface JournalFact {
 
 export type ChatAction =
   | { type: 'received'; message: unknown }
+  | { type: 'received_many'; messages: unknown[] }
   | { type: 'malformed'; detail: string }
   | { type: 'sent_message'; id: string; text: string }
   | { type: 'sent_decision'; id: string; approvalId: string }
@@ -117,6 +118,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'received':
       return receive(state, action.message);
+    case 'received_many':
+      return action.messages.reduce<ChatState>(receive, state);
     case 'malformed':
       return notice(state, 'malformed_frame', `The service sent a message that could not be read (${action.detail}).`);
     case 'sent_message':
