@@ -218,18 +218,20 @@ function Workspace({ token, onSignOut }: { token: string; onSignOut: (reason: st
         {sessions === null && !sessionsProblem ? <p className="muted">Loading…</p> : null}
         {sessions !== null && sessions.length === 0 ? <p className="muted">No sessions yet.</p> : null}
         <ul className="session-list">
-          {sessions?.map((s) => (
+          {sessions
+            ?.filter((s) => s.id === sessionId || (s.lastSeq ?? 0) > 0 || s.running)
+            .map((s) => (
             <li key={s.id}>
               <button
                 type="button"
                 className={`session ${s.id === sessionId ? 'current' : ''}`}
                 aria-current={s.id === sessionId ? 'page' : undefined}
-                onClick={() => open(s.id)}
+                onClick={() => open(s.id ?? null)}
               >
                 <span className="session-title">{s.title || 'Untitled session'}</span>
                 <span className="session-meta">
                   {s.running ? <span className="pill flag">running</span> : null}
-                  {formatWhen(s.lastActivity)}
+                  {s.lastActivity ? formatWhen(s.lastActivity) : null}
                 </span>
               </button>
             </li>

@@ -1,5 +1,11 @@
-// PROVISIONAL: written from docs/protocol.md until the service's OpenAPI document exists; to be replaced by aliases of
-// the generated schema (src/api/schema.d.ts).
+import type { components } from './schema';
+
+/** REST shapes: from the generated schema. */
+export type SessionView = components['schemas']['SessionView'];
+export type ClientConfig = components['schemas']['ClientConfig'];
+
+// PROVISIONAL (WebSocket messages): written from docs/protocol.md until the OpenAPI document carries the message
+// schemas; then aliases of the generated ones.
 
 export interface Envelope {
   sessionId: string;
@@ -24,7 +30,7 @@ export type ToolCallMessage = Envelope & { type: 'tool_call'; toolCallId: string
 export type ToolResultMessage = Envelope & { type: 'tool_result'; toolCallId: string; tool: string; result: string; error: boolean };
 export type ApprovalRequired = Envelope & {
   type: 'approval_required'; approvalId: string; toolCallId: string; tool: string; arguments: unknown;
-  risk: string; preview?: string | null; expiresAt: string;
+  risk: string; preview?: unknown; expiresAt: string;
 };
 export type ApprovalResolved = Envelope & {
   type: 'approval_resolved'; approvalId: string; toolCallId: string; decision: 'approve' | 'deny';
@@ -47,7 +53,3 @@ export type ClientMessage =
   | { type: 'resume'; id: string; lastSeq: number }
   | { type: 'approval_decision'; id: string; approvalId: string; decision: 'approve' | 'deny'; scope?: 'once' | 'session' }
   | { type: 'ping'; id: string };
-
-export interface SessionView {
-  id: string; title?: string | null; createdAt: string; lastActivity: string; running: boolean; lastSeq: number;
-}

@@ -197,6 +197,91 @@ function DiffView({ text }: { text: string }) {
   );
 }
 
+/**
+ * What the service shows of a call before it runs (`approval_required.preview`): a unified diff for file changes, the
+ * command and working directory for a shell command, the URL for a fetch; `reason` says why it asks, `sessionScope` what
+ * "Approve for this session" would cover. Read defensively: the field is free-form JSON.
+ */
+export interface Preview {
+  kind?: string;
+  diff?: string;
+  path?: string;
+  command?: string;
+  workingDirectory?: string;
+  url?: string;
+  arguments?: unknown;
+  reason?: string;
+  sessionScope?: string;
+  text?: string;
+}
+
+export function readPreview(raw: unknown): Preview {
+  if (typeof raw === 'string') {
+    return /^(---|\+\+\+|@@)/m.test(raw) ? { kind: 'diff', diff: raw } : { text: raw };
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return {};
+  }
+  const record = raw as Record<string, unknown>;
+  const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
+  return {
+    kind: text('kind'),
+    diff: text('diff'),
+    path: text('path'),
+    command: text('command'),
+    workingDirectory: text('workingDirectory'),
+    url: text('url'),
+    arguments: record.arguments,
+    reason: text('reason'),
+    sessionScope: text('sessionScope'),
+  };
+}
+
+function PreviewView({ preview, fallback }: { preview: Preview; fallback: unknown }) {
+  if (preview.diff !== undefined) {
+    return (
+      <>
+        {preview.path ? <div className="preview-label">File <code>{preview.path}</code></div> : null}
+        <DiffView text={preview.diff} />
+      </>
+    );
+  }
+  if (preview.command !== undefined) {
+    return (
+      <>
+        <div className="preview-label">
+          Command, in <code>{preview.workingDirectory ?? '.'}</code> of the workspace
+        </div>
+        <pre className="code" aria-label="Command">
+          $ {preview.command}
+        </pre>
+      </>
+    );
+  }
+  if (preview.url !== undefined) {
+    return (
+      <>
+        <div className="preview-label">Fetch</div>
+        <pre className="code" aria-label="URL">
+          {preview.url}
+        </pre>
+      </>
+    );
+  }
+  if (preview.path !== undefined) {
+    return (
+      <div className="preview-label">
+        File <code>{preview.path}</code>
+      </div>
+    );
+  }
+  return (
+    <pre className="code" aria-label="Arguments">
+      {preview.text ?? formatArguments(preview.arguments ?? fallback)}
+    </pre>
+  );
+}
+
 /** A tool call waiting for the user: what it will do, how risky, how long is left; three keyboard-reachable buttons. */
 export function ApprovalCard({
   approval,
@@ -211,8 +296,7 @@ export function ApprovalCard({
   const expired = Number.isFinite(left) && left <= 0;
   const disabled = approval.sending || expired || approval.refused?.code === 'approval_expired';
   const titleId = `approval-${request.approvalId}`;
-  const preview = request.preview ?? '';
-  const isDiff = /^(---|\+\+\+|@@)/m.test(preview);
+  const preview = readPreview(request.preview);
   return (
     <section className={`approval risk-${request.risk}`} role="group" aria-labelledby={titleId}>
       <header>
@@ -226,19 +310,13 @@ export function ApprovalCard({
           {expired ? 'Expired' : `Expires in ${formatCountdown(left)}`}
         </span>
       </header>
-      {preview ? (
-        isDiff ? (
-          <DiffView text={preview} />
-        ) : (
-          <pre className="code" aria-label="Preview">
-            {preview}
-          </pre>
-        )
-      ) : (
-        <pre className="code" aria-label="Arguments">
-          {formatArguments(request.arguments)}
-        </pre>
-      )}
+      <PreviewView preview={preview} fallback={request.arguments} />
+      {preview.reason ? <p className="approval-reason muted">{preview.reason}</p> : null}
+      {preview.sessionScope ? (
+        <p className="approval-reason muted">
+          “Approve for this session” also allows <code>{preview.sessionScope}</code> without asking again.
+        </p>
+      ) : null}
       {approval.refused ? (
         <p className="approval-problem" role="alert">
           {approval.refused.code === 'approval_expired'
@@ -255,7 +333,12 @@ export function ApprovalCard({
         <button type="button" className="primary" disabled={disabled} onClick={() => onDecide(approval, 'approve', 'once')}>
           Approve
         </button>
-        <button type="button" disabled={disabled} onClick={() => onDecide(approval, 'approve', 'session')}>
+        <button
+          type="button"
+          disabled={disabled}
+          onClick={() => onDecide(approval, 'approve', 'session')}
+          title={preview.sessionScope ? `Also allows, without asking again in this session: ${preview.sessionScope}` : undefined}
+        >
           Approve for this session
         </button>
         <button type="button" className="danger" disabled={disabled} onClick={() => onDecide(approval, 'deny', 'once')}>

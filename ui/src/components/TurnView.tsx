@@ -73,6 +73,9 @@ export function TurnBlock({
   const blocked = turn.items.some((i) => i.kind === 'verdict' && i.verdict.source === 'user' && i.verdict.action === 'block');
   const finish = blocked ? 'blocked' : turn.finishReason;
   const hasText = turn.items.some((i) => i.kind === 'text');
+  const awaitingApproval = turn.items.some(
+    (i) => i.kind === 'tool' && i.tool.approval && !i.tool.approval.resolution && i.tool.result === undefined,
+  );
   return (
     <article className="turn" data-turn-id={turn.turnId} data-status={turn.status}>
       {userText !== undefined ? (
@@ -99,8 +102,9 @@ export function TurnBlock({
               );
           }
         })}
-        {turn.status === 'running' && !hasText ? <div className="thinking">Working…</div> : null}
-        {turn.status === 'running' && hasText ? <span className="caret" aria-hidden="true" /> : null}
+        {turn.status === 'running' && awaitingApproval ? <div className="thinking">Waiting for your decision…</div> : null}
+        {turn.status === 'running' && !awaitingApproval && !hasText ? <div className="thinking">Working…</div> : null}
+        {turn.status === 'running' && !awaitingApproval && hasText ? <span className="caret" aria-hidden="true" /> : null}
         {turn.status === 'interrupted' ? (
           <div className="turn-note">Cut off: {turn.interruptedBecause ?? 'the service stopped'}.</div>
         ) : null}
