@@ -55,7 +55,7 @@ export function createApi(token: string): Api {
         }),
       ),
     issueTicket: async () => {
-      const ticket = await settle(client.POST('/api/ws-tickets'));
+      const ticket = await settle(client.POST('/api/ws-tickets', {}));
       if (!ticket.ticket) {
         throw new ServiceUnavailableError('the service issued no ticket');
       }

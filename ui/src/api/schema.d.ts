@@ -11,41 +11,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Pending */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PendingApproval"][];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** My approvals still waiting for a decision, in every session */
+        get: operations["listPendingApprovals"];
         put?: never;
         post?: never;
         delete?: never;
@@ -63,54 +30,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decide */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["DecisionRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["DecisionResult"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Decides one of my pending approvals, as approval_decision does over the WebSocket */
+        post: operations["decideApproval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -124,41 +45,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClientConfig"];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Settings for the web client: the trace viewer link for trace ids */
+        get: operations["getClientConfig"];
         put?: never;
         post?: never;
         delete?: never;
@@ -176,52 +64,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Scan */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ScanRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FirewallVerdict"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Screens a text as the firewall would screen it from a source */
+        post: operations["scanText"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,81 +79,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    query?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MemoryView"][];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** My memories, newest first, or those most relevant to a query */
+        get: operations["listMemories"];
         put?: never;
         post?: never;
-        /** Forget All */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Forgotten"];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Forgets every memory of mine, in every session */
+        delete: operations["forgetAllMemories"];
         options?: never;
         head?: never;
         patch?: never;
@@ -325,43 +100,8 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Forget */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Forgets one of my memories; it is never recalled again */
+        delete: operations["forgetMemory"];
         options?: never;
         head?: never;
         patch?: never;
@@ -374,43 +114,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SessionView"][];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** My sessions, most recently active first */
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -426,82 +131,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SessionView"];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** One of my sessions */
+        get: operations["getSession"];
         put?: never;
         post?: never;
-        /** Delete */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Deletes the session, its journal, workspace and memories; a running turn is cancelled */
+        delete: operations["deleteSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -514,47 +149,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Events */
-        get: {
-            parameters: {
-                query?: {
-                    afterSeq?: number;
-                    facts?: boolean;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObjectNode"][];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** The session's events after afterSeq, in order, exactly as the WebSocket sent them */
+        get: operations["getSessionEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -570,43 +166,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/x-ndjson": unknown;
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** The whole journal as JSON Lines: a header line, then one line per entry (docs/journal.md) */
+        get: operations["exportSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -624,54 +185,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replay */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ReplayRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** verify: re-runs the recorded turns and reports the first divergence; fork: copies the session */
+        post: operations["replaySession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -687,52 +202,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateUserRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Creates a user and its token (admin only) */
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -746,41 +217,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Me */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserView"];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Who I am */
+        get: operations["getCurrentUser"];
         put?: never;
         post?: never;
         delete?: never;
@@ -798,41 +236,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Ticket"];
-                    };
-                };
-                /** @description Not Authorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** A one-time ticket for a browser to open /ws/chat?ticket=... (valid once, for 30 seconds) */
+        post: operations["issueWebSocketTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -844,162 +249,1318 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         ApprovalRequired: {
-            approvalId?: string;
-            toolCallId?: string;
-            tool?: string;
-            arguments?: components["schemas"]["JsonNode"];
-            risk?: string;
-            preview?: components["schemas"]["JsonNode"];
-            expiresAt?: string;
+            approvalId: string;
+            toolCallId: string;
+            tool: string;
+            /** @description The arguments the model sent. */
+            arguments: unknown;
+            /** @enum {string} */
+            risk: "read" | "write" | "execute" | "network";
+            /** @description What the call will do: for file changes a unified diff, for run_shell the command and working directory, for http_get the URL. */
+            preview: unknown;
+            /**
+             * Format: date-time
+             * @description Undecided until then, the call is denied.
+             */
+            expiresAt: string;
         };
+        /** @description Settings of this installation for the web client */
         ClientConfig: {
-            traceViewerUrl?: string;
+            /** @description A URL with {traceId} where a turn's trace id goes (warden.ui.trace-viewer-url); null when none is configured */
+            traceViewerUrl: string | null;
         };
         CreateUserRequest: {
-            name?: string;
+            /** @description 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit. */
+            name: string;
+        };
+        CreatedUser: {
+            id: string;
+            name: string;
+            /** @description The user's bearer token, shown only here. */
+            token: string;
         };
         DecisionRequest: {
-            decision?: string;
-            scope?: string;
+            /** @enum {string} */
+            decision: "approve" | "deny";
+            /**
+             * @description once: this call only; session: also later calls of the same tool and argument pattern in this session.
+             * @default once
+             * @enum {string}
+             */
+            scope: "once" | "session";
         };
         DecisionResult: {
-            approvalId?: string;
-            decision?: string;
-            scope?: string;
+            approvalId: string;
+            /** @enum {string} */
+            decision: "approve" | "deny";
+            /** @enum {string} */
+            scope: "once" | "session";
+        };
+        FirewallSignal: {
+            /** @description The rule or detector. */
+            id: string;
+            /** Format: double */
+            weight: number;
+            /** @description The words that triggered it. */
+            excerpt: string;
         };
         FirewallVerdict: {
-            action?: string;
-            /** Format: double */
-            score?: number;
-            signals?: components["schemas"]["Signal"][];
-            source?: string;
+            /** @enum {string} */
+            action?: "allow" | "flag" | "block";
+            /**
+             * Format: double
+             * @description How likely the text is an injection attempt.
+             */
+            score: number;
+            /** @description The rules and detectors that fired. */
+            signals?: components["schemas"]["FirewallSignal"][];
+            /**
+             * @description What was screened.
+             * @enum {string}
+             */
+            source?: "user" | "tool" | "memory";
+            /** @description The tool call whose result was screened (source tool). */
             toolCallId?: string;
+            /** @description The recalled memory that was screened (source memory). */
             memoryId?: string;
         };
         Forgotten: {
             /** Format: int32 */
-            deleted?: number;
+            deleted: number;
         };
-        /**
-         * Format: date-time
-         * @example 2022-03-10T16:15:50Z
-         */
-        Instant: string;
-        JsonNode: {
-            empty?: boolean;
-            valueNode?: boolean;
-            containerNode?: boolean;
-            missingNode?: boolean;
-            array?: boolean;
-            object?: boolean;
-            nodeType?: components["schemas"]["JsonNodeType"];
-            pojo?: boolean;
-            number?: boolean;
-            integralNumber?: boolean;
-            floatingPointNumber?: boolean;
-            short?: boolean;
-            int?: boolean;
-            long?: boolean;
-            float?: boolean;
-            double?: boolean;
-            bigDecimal?: boolean;
-            bigInteger?: boolean;
-            textual?: boolean;
-            boolean?: boolean;
-            null?: boolean;
-            binary?: boolean;
+        ForkResult: {
+            /** @enum {string} */
+            mode: "fork";
+            /** @description The new session. */
+            sessionId: string;
+            /** Format: int64 */
+            upToSeq: number;
         };
-        JsonNodeFactory: {
-            /** @deprecated */
-            _cfgBigDecimalExact?: boolean;
-            /** Format: int32 */
-            maxElementIndexForInsert?: number;
+        MemoryRecallItem: {
+            id: string;
+            text: string;
+            /**
+             * Format: double
+             * @description Relevance, 0 to 1.
+             */
+            score: number;
+            /** @description The session it was said in. */
+            sessionId: string | null;
+            /**
+             * Format: date-time
+             * @description When it was said (ISO-8601, UTC).
+             */
+            at: string | null;
         };
-        /** @enum {string} */
-        JsonNodeType: "ARRAY" | "BINARY" | "BOOLEAN" | "MISSING" | "NULL" | "NUMBER" | "OBJECT" | "POJO" | "STRING";
         MemoryView: {
-            id?: string;
-            text?: string;
+            id: string;
+            text: string;
+            /** @description The session it was said in. */
             sessionId?: string;
+            /** @description The turn it was remembered from (not in search results). */
             turnId?: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Which piece of the exchange, from 0 (not in search results).
+             */
             part?: number;
-            at?: components["schemas"]["Instant"];
-            /** Format: double */
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: double
+             * @description Relevance, 0 to 1 (search results only).
+             */
             score?: number;
         };
-        ObjectNode: {
-            valueNode?: boolean;
-            containerNode?: boolean;
-            missingNode?: boolean;
-            array?: boolean;
-            pojo?: boolean;
-            number?: boolean;
-            integralNumber?: boolean;
-            floatingPointNumber?: boolean;
-            short?: boolean;
-            int?: boolean;
-            long?: boolean;
-            float?: boolean;
-            double?: boolean;
-            bigDecimal?: boolean;
-            bigInteger?: boolean;
-            textual?: boolean;
-            boolean?: boolean;
-            null?: boolean;
-            binary?: boolean;
-            _nodeFactory?: components["schemas"]["JsonNodeFactory"];
-            _children?: {
-                [key: string]: components["schemas"]["JsonNode"];
-            };
-            nodeType?: components["schemas"]["JsonNodeType"];
-            object?: boolean;
-            empty?: boolean;
-        };
         PendingApproval: {
-            sessionId?: string;
-            turnId?: string;
-            approval?: components["schemas"]["ApprovalRequired"];
+            sessionId: string;
+            turnId: string;
+            approval: components["schemas"]["ApprovalRequired"];
+        };
+        /** @description An RFC 9457 problem document (application/problem+json): the body of every REST error. */
+        Problem: {
+            /** @description urn:warden:problem:{code} */
+            type: string;
+            /** @description The HTTP status's phrase. */
+            title: string;
+            /** Format: int32 */
+            status: number;
+            /** @description What went wrong, for people. */
+            detail?: string;
+            /** @description The stable, machine-readable reason (e.g. session_not_found, invalid_parameter). */
+            code: string;
+        };
+        ReplayDivergence: {
+            /** Format: int64 */
+            seq: number;
+            /** Format: int32 */
+            sub: number;
+            turnId: string;
+            /** @description The recorded event. */
+            expected: unknown;
+            /** @description What the pipeline produced instead (null: nothing). */
+            actual: unknown;
+            reason: string;
         };
         ReplayRequest: {
-            mode?: string;
-            /** Format: int64 */
+            /** @enum {string} */
+            mode: "verify" | "fork";
+            /**
+             * Format: int64
+             * @description fork: copy up to this seq (default: all of it).
+             */
             upToSeq?: number;
         };
+        ReplayResult: {
+            /** @enum {string} */
+            verdict: "identical" | "divergent";
+            /** Format: int32 */
+            turns: number;
+            /** Format: int32 */
+            events: number;
+            /** @description Where it first differs (null when identical). */
+            divergence: components["schemas"]["ReplayDivergence"] | null;
+        };
         ScanRequest: {
-            text?: string;
-            source?: string;
+            /** @description The text to screen; it may be empty. */
+            text: string;
+            /**
+             * @default user
+             * @enum {string}
+             */
+            source: "user" | "tool" | "memory";
         };
         SessionView: {
-            id?: string;
-            title?: string;
-            createdAt?: components["schemas"]["Instant"];
-            lastActivity?: components["schemas"]["Instant"];
-            running?: boolean;
-            /** Format: int64 */
-            lastSeq?: number;
-        };
-        Signal: {
-            id?: string;
-            /** Format: double */
-            weight?: number;
-            excerpt?: string;
-        };
-        Ticket: {
-            ticket?: string;
-            expiresAt?: components["schemas"]["Instant"];
+            id: string;
+            /** @description The start of its first message; null until there is one. */
+            title: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastActivity: string;
+            /** @description A turn is open. */
+            running: boolean;
+            /**
+             * Format: int64
+             * @description The seq of its latest event (0: none yet).
+             */
+            lastSeq: number;
         };
         UserView: {
-            id?: string;
-            name?: string;
-            role?: string;
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "user";
+        };
+        WebSocketTicket: {
+            /** @description Open /ws/chat?ticket=<ticket> with it, once. */
+            ticket: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        /** @description Runs a turn. With a W3C traceparent the turn joins the client's trace. */
+        UserMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user_message";
+            /** @description Client-chosen message id; replies and errors name it in replyTo. */
+            id: string;
+            /** @description The user's message (at most warden.limits.max-input-bytes of UTF-8). */
+            text: string;
+            /** @description W3C trace context: the turn joins this trace. */
+            traceparent?: string;
+        };
+        /** @description Decides a pending approval. */
+        ApprovalDecisionMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval_decision";
+            /** @description Client-chosen message id; replies and errors name it in replyTo. */
+            id: string;
+            /** @description The approvalId of the approval_required. */
+            approvalId: string;
+            /** @enum {string} */
+            decision: "approve" | "deny";
+            /**
+             * @description once: this call only; session: also later calls of the same tool and argument pattern in this session.
+             * @default once
+             * @enum {string}
+             */
+            scope: "once" | "session";
+        };
+        /** @description Stops the running turn now and closes the model call. */
+        CancelMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cancel";
+            /** @description Client-chosen message id; replies and errors name it in replyTo. */
+            id: string;
+            /** @description The running turn (the turnId of its turn_started). */
+            turnId: string;
+        };
+        /** @description Sends every event after lastSeq in order, then the live ones. */
+        ResumeMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resume";
+            /** @description Client-chosen message id; replies and errors name it in replyTo. */
+            id: string;
+            /**
+             * Format: int64
+             * @description The last seq the client processed (0: from the start).
+             */
+            lastSeq: number;
+        };
+        /** @description Answered by pong. */
+        PingMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ping";
+            /** @description Client-chosen message id; replies and errors name it in replyTo. */
+            id: string;
+        };
+        /** @description A message a client sends over /ws/chat: 'type' and a client-chosen 'id', then its fields. */
+        ClientMessage: components["schemas"]["UserMessage"] | components["schemas"]["ApprovalDecisionMessage"] | components["schemas"]["CancelMessage"] | components["schemas"]["ResumeMessage"] | components["schemas"]["PingMessage"];
+        /** @description Always the first message of a connection (a reply: its seq is the session's last event). */
+        SessionReadyMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "session_ready";
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            resumed: boolean;
+            /** Format: int64 */
+            lastSeq: number;
+        };
+        /** @description A turn began; its turnId is what cancel takes. */
+        TurnStartedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn_started";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            /** @description The id of the user_message it answers. */
+            messageId: string;
+        };
+        /** @description The firewall's verdict on the user message, or on a tool result or recalled memory it flagged or blocked. */
+        FirewallVerdictMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firewall_verdict";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            /** @enum {string} */
+            action?: "allow" | "flag" | "block";
+            /**
+             * Format: double
+             * @description How likely the text is an injection attempt.
+             */
+            score: number;
+            /** @description The rules and detectors that fired. */
+            signals?: components["schemas"]["FirewallSignal"][];
+            /**
+             * @description What was screened.
+             * @enum {string}
+             */
+            source?: "user" | "tool" | "memory";
+            /** @description The tool call whose result was screened (source tool). */
+            toolCallId?: string;
+            /** @description The recalled memory that was screened (source memory). */
+            memoryId?: string;
+        };
+        /** @description The long-term memories recalled for this turn, best first, sent before the model is asked. */
+        MemoryRecallMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "memory_recall";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            /** @description Best first; empty when nothing relevant was found or the store failed. */
+            items: components["schemas"]["MemoryRecallItem"][];
+            /**
+             * @description Why the store could not answer; the turn goes on without memories.
+             * @enum {string}
+             */
+            error?: "memory_unavailable" | "memory_timeout";
+        };
+        /** @description The next piece of the model's answer. */
+        TokenMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "token";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            text: string;
+        };
+        /** @description The model asked for a tool. */
+        ToolCallMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tool_call";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            toolCallId: string;
+            /** @description The tool's name. */
+            tool: string;
+            /** @description The JSON object the model sent (a string when it was not valid JSON). */
+            arguments: unknown;
+        };
+        /** @description A tool call waits for a person's approval_decision. Sent again (as a reply, without turnId) after a resume while it still waits. */
+        ApprovalRequiredMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval_required";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            approvalId: string;
+            toolCallId: string;
+            tool: string;
+            /** @description The arguments the model sent. */
+            arguments: unknown;
+            /** @enum {string} */
+            risk: "read" | "write" | "execute" | "network";
+            /** @description What the call will do: for file changes a unified diff, for run_shell the command and working directory, for http_get the URL. */
+            preview: unknown;
+            /**
+             * Format: date-time
+             * @description Undecided until then, the call is denied.
+             */
+            expiresAt: string;
+        };
+        /** @description An approval was decided (by the user, the timeout, the policy, or the end of the turn). */
+        ApprovalResolvedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval_resolved";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            approvalId: string;
+            toolCallId: string;
+            /** @enum {string} */
+            decision: "approve" | "deny";
+            /**
+             * @description user; timeout; policy (an earlier session-wide approval covered it); cancel (the turn ended first).
+             * @enum {string}
+             */
+            by: "user" | "timeout" | "policy" | "cancel";
+            /**
+             * @description When a user decided.
+             * @enum {string}
+             */
+            scope?: "once" | "session";
+        };
+        /** @description What a tool returned to the model. */
+        ToolResultMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tool_result";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            toolCallId: string;
+            tool: string;
+            /** @description The text the model reads. */
+            result: string;
+            /** @description The call failed (or was denied); result says why. */
+            error: boolean;
+        };
+        Usage: {
+            /** Format: int32 */
+            inputTokens: number | null;
+            /** Format: int32 */
+            outputTokens: number | null;
+            /** Format: int32 */
+            totalTokens: number | null;
+        };
+        /** @description The turn is over; every turn ends with exactly one (or, after a crash, turn_interrupted). */
+        TurnCompletedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn_completed";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            /** @enum {string} */
+            finishReason: "stop" | "length" | "content_filter" | "step_limit" | "cancelled" | "blocked" | "error" | "other";
+            /** @description Summed over the turn's model calls. */
+            usage: components["schemas"]["Usage"];
+        };
+        /** @description The turn was cut off (the service restarted or its node was lost); it ends the turn. */
+        TurnInterruptedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn_interrupted";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            /** @description Why, for people. */
+            reason: string;
+        };
+        /** @description Something went wrong: in a turn (a session event), or with this connection's own input (a reply). */
+        ErrorMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            /** @description Stable code (docs/protocol.md), e.g. bad_json, invalid_message, busy, model_error. */
+            code: string;
+            /** @description For people. */
+            message: string;
+            /** @description The id of the client message this answers, when known. */
+            replyTo?: string;
+            /** @description The offending field of that message. */
+            field?: string;
+            /** @description Whether the session can go on. */
+            recoverable: boolean;
+        };
+        /** @description Answer to ping (a reply: its seq is the session's last event). */
+        PongMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pong";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            replyTo: string;
+        };
+        /** @description A message the server sends over /ws/chat: the envelope (type, sessionId, seq, traceId, turnId when it belongs to a turn, ts), then its fields. Clients ignore types and fields they do not know. */
+        ServerMessage: components["schemas"]["SessionReadyMessage"] | components["schemas"]["TurnStartedMessage"] | components["schemas"]["FirewallVerdictMessage"] | components["schemas"]["MemoryRecallMessage"] | components["schemas"]["TokenMessage"] | components["schemas"]["ToolCallMessage"] | components["schemas"]["ApprovalRequiredMessage"] | components["schemas"]["ApprovalResolvedMessage"] | components["schemas"]["ToolResultMessage"] | components["schemas"]["TurnCompletedMessage"] | components["schemas"]["TurnInterruptedMessage"] | components["schemas"]["ErrorMessage"] | components["schemas"]["PongMessage"];
+        /** @description An internal fact of the journal (model requests and responses, tool invocations, the conversation), never sent over the WebSocket; its own fields follow the envelope (docs/journal.md). */
+        JournalFact: {
+            /**
+             * @description The fact's type.
+             * @enum {string}
+             */
+            type: "conversation" | "message_received" | "model_request" | "model_response" | "tool_invocation" | "user_input";
+            /** @description The session. */
+            sessionId: string;
+            /**
+             * Format: int64
+             * @description The session's sequence number: 1, 2, 3, ... without gaps. A reply (session_ready, pong, an error about this connection's input) carries the session's latest one and does not advance it.
+             */
+            seq: number;
+            /** @description W3C trace id: the turn's trace, or for a message outside a turn the span that handled it. */
+            traceId: string;
+            /** @description The turn, on every message that belongs to one. */
+            turnId?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO-8601, UTC, microseconds).
+             */
+            ts: string;
+            /**
+             * Format: int32
+             * @description The fact's position after the client event 'seq'.
+             */
+            sub: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An entry of a session's journal: a ServerMessage, or (with facts=true) an internal fact. */
+        JournalEvent: components["schemas"]["ServerMessage"] | components["schemas"]["JournalFact"];
+    };
+    responses: {
+        /** @description No valid bearer token. The body is empty; the WWW-Authenticate header says 'Bearer realm="warden"'. */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description An unexpected failure (code internal_error). */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
         };
     };
-    responses: never;
     parameters: never;
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    listPendingApprovals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending approvals, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingApproval"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    decideApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Decided; approval_resolved goes to the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionResult"];
+                };
+            };
+            /** @description invalid_decision, invalid_scope, or a body that is not JSON (bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description approval_not_found: no such approval of mine is waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description approval_already_decided: someone decided it first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description approval_expired: its time ran out and the call was denied */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getClientConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientConfig"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    scanText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict, as in a firewall_verdict message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirewallVerdict"];
+                };
+            };
+            /** @description invalid_text, invalid_source, or a body that is not JSON (bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listMemories: {
+        parameters: {
+            query?: {
+                /** @description At most this many (1 to 1000) */
+                limit?: number;
+                /** @description Search text (at most 4096 characters); without it, the newest memories */
+                query?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The memories */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryView"][];
+                };
+            };
+            /** @description invalid_parameter: limit or query out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            /** @description memory_unavailable: the store cannot be searched now (listing without a query still works) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forgetAllMemories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Forgotten"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    forgetMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description memory_not_found: no such memory of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: {
+                /** @description At most this many (1 to 10000) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"][];
+                };
+            };
+            /** @description invalid_parameter: limit out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description session_not_found: no such session of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; its connections were closed with 4404 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description session_not_found: no such session of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSessionEvents: {
+        parameters: {
+            query?: {
+                /** @description Events after this seq (0: from the start) */
+                afterSeq?: number;
+                /** @description Include the internal facts (model requests and responses, tool invocations) */
+                facts?: boolean;
+                /** @description At most this many (1 to 10000) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events (ServerMessage); with facts=true also the internal facts (JournalFact) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalEvent"][];
+                };
+            };
+            /** @description invalid_parameter: afterSeq or limit out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description session_not_found: no such session of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journal, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description session_not_found: no such session of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replaySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description ReplayResult for verify, ForkResult for fork */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"] | components["schemas"]["ForkResult"];
+                };
+            };
+            /** @description invalid_mode, seq_out_of_range (upToSeq), or a body that is not JSON (bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description session_not_found: no such session of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; the token is shown only here */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
+            /** @description invalid_name, or a body that is not JSON (bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description forbidden: only the admin creates users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description user_exists: the name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user the token belongs to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issueWebSocketTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebSocketTicket"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+}

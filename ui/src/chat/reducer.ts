@@ -1,7 +1,9 @@
 import type {
   ApprovalRequired,
   ApprovalResolved,
+  ErrorMessage,
   FirewallVerdict,
+  JournalFact,
   MemoryRecall,
   ServerMessage,
   Usage,
@@ -73,16 +75,6 @@ export interface ApprovalView {
   sending?: boolean;
   /** The service refused the decision: `approval_expired`, `approval_already_decided`, `approval_not_found`. */
   refused?: { code: string; message: string };
-}
-
-/** A journal entry that is not a client event: the service's internal facts carry `sub`. */
-interface JournalFact {
-  type: string;
-  seq: number;
-  sub: number;
-  turnId?: string | null;
-  messageId?: string;
-  text?: string;
 }
 
 export type ChatAction =
@@ -181,9 +173,11 @@ function receive(state: ChatState, raw: unknown): ChatState {
   }
 }
 
+/** An internal fact from the journal (it has `sub`): only `message_received` matters here, for the user's own text. */
 function fact(state: ChatState, entry: JournalFact): ChatState {
-  if (entry.type === 'message_received' && typeof entry.messageId === 'string' && typeof entry.text === 'string') {
-    return { ...state, texts: { ...state.texts, [entry.messageId]: entry.text } };
+  const { messageId, text } = entry;
+  if (entry.type === 'message_received' && typeof messageId === 'string' && typeof text === 'string') {
+    return { ...state, texts: { ...state.texts, [messageId]: text } };
   }
   return state;
 }
@@ -290,7 +284,7 @@ function applyEvent(state: ChatState, message: ServerMessage): ChatState {
   }
 }
 
-function error(state: ChatState, message: Extract<ServerMessage, { type: 'error' }>): ChatState {
+function error(state: ChatState, message: ErrorMessage): ChatState {
   const approvalId = message.replyTo ? state.decisions[message.replyTo] : undefined;
   if (approvalId) {
     return {

@@ -4,10 +4,11 @@ import type { ApprovalView, ToolView } from '../chat/reducer';
 
 /** The firewall's verdict on the user's message (or a tool result): compact, with its reasons on demand. */
 export function VerdictView({ verdict }: { verdict: FirewallVerdict }) {
+  const signals = verdict.signals ?? [];
   const label =
     verdict.action === 'block' ? 'Blocked by the firewall' : verdict.action === 'flag' ? 'Flagged by the firewall' : 'Firewall: allowed';
   const what = verdict.source === 'user' ? 'message' : verdict.source === 'tool' ? 'tool result' : 'memory';
-  if (verdict.action === 'allow' && verdict.signals.length === 0) {
+  if (verdict.action !== 'block' && verdict.action !== 'flag' && signals.length === 0) {
     return (
       <div className="activity verdict allow">
         <span className="pill allow">allowed</span> Firewall checked the {what} · score {verdict.score.toFixed(2)}
@@ -22,9 +23,9 @@ export function VerdictView({ verdict }: { verdict: FirewallVerdict }) {
           {label} ({what}, score {verdict.score.toFixed(2)})
         </span>
       </summary>
-      {verdict.signals.length > 0 ? (
+      {signals.length > 0 ? (
         <ul className="signals">
-          {verdict.signals.map((signal, i) => (
+          {signals.map((signal, i) => (
             <li key={`${signal.id}-${i}`}>
               <code>{signal.id}</code> <span className="muted">weight {signal.weight.toFixed(2)}</span>
               {signal.excerpt ? <q>{signal.excerpt}</q> : null}
