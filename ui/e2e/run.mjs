@@ -157,6 +157,24 @@ const scenarios = [
     },
   ],
   [
+    'an approval nobody decides expires: the call is denied as expired and the turn goes on',
+    async () => {
+      const { page, problems } = await newPage();
+      await signIn(page);
+      await say(page, 'E2E-WRITE-EXPIRE write it later');
+      const card = page.getByRole('group', { name: /Approve write_file/ });
+      await card.waitFor();
+      expect(/Expires in \d+s/.test(await card.locator('.countdown').innerText()), 'the countdown runs');
+      // WebClientIT sets a 20-second approval timeout; then the service denies the call and the card goes.
+      await card.waitFor({ state: 'detached', timeout: 30_000 });
+      await turnDone(page, 30_000);
+      const turn = lastTurn(page);
+      await turn.getByText('Nobody decided in time.').waitFor();
+      expect((await turn.locator('.activity.tool .pill').innerText()).toLowerCase() === 'expired', 'the call shows expired');
+      expect(problems.length === 0, problems.join('\n'));
+    },
+  ],
+  [
     'reloading the page mid-turn shows the turn continuing to its end',
     async () => {
       const { page, problems } = await newPage();

@@ -70,6 +70,7 @@ class WebClientIT {
         toolThenAnswer("E2E-WRITE-OK", "call_ok", "notes/ok.txt", "The notes are saved.");
         toolThenAnswer("E2E-WRITE-DENY", "call_deny", "secret.txt", "I did not write it.");
         toolThenAnswer("E2E-WRITE-PHONE", "call_phone", "README.md", "The readme is updated.");
+        toolThenAnswer("E2E-WRITE-EXPIRE", "call_expire", "late.txt", "Nobody decided in time.");
 
         StringBuilder slow = new StringBuilder(
                 OpenAiStream.create().text("Once upon a time: ").finish("stop", 1, 1));
@@ -131,7 +132,8 @@ class WebClientIT {
         env.put("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", "it-key");
         // Markers must not leak from one scenario's session into another's prompt through recalled memories.
         env.put("WARDEN_MEMORY_ENABLED", "false");
-        env.put("WARDEN_TOOLS_APPROVAL_TIMEOUT", "2m");
+        // Short enough for the expiry scenario to watch one run out, long enough for the others to decide in time.
+        env.put("WARDEN_TOOLS_APPROVAL_TIMEOUT", "20s");
         env.put("WARDEN_UI_TRACE_VIEWER_URL", "http://localhost:16686/trace/{traceId}");
         return env;
     }
