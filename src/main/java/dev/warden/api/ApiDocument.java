@@ -37,7 +37,8 @@ final class ApiDocument {
             new TagInfo(MEMORIES, "My long-term memories"),
             new TagInfo(FIREWALL, "Trying texts against the prompt-injection firewall"),
             new TagInfo(USERS, "Users and their tokens"),
-            new TagInfo(WEBSOCKET, "Opening /ws/chat from a browser"));
+            new TagInfo(WEBSOCKET, "Opening /ws/chat from a browser"),
+            new TagInfo(ClientConfigResource.TAG, "What the web client needs to know about this installation"));
 
     private ApiDocument() {}
 }

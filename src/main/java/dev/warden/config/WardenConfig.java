@@ -42,6 +42,8 @@ public interface WardenConfig {
 
     Shutdown shutdown();
 
+    Ui ui();
+
     interface Database {
         /** {@code h2} (embedded file under the data directory) or {@code postgresql}. Default {@code h2}. */
         @WithParentName
@@ -136,5 +138,13 @@ public interface WardenConfig {
         /** How many recent messages of the session go into each model request. Default 40. */
         @WithDefault("40")
         int windowMessages();
+    }
+
+    interface Ui {
+        /**
+         * Link for a turn's trace id in the web client: a URL with {@code {traceId}} where the id goes, e.g.
+         * {@code http://localhost:16686/trace/{traceId}} for Jaeger. Default none: the client shows the id to copy.
+         */
+        Optional<String> traceViewerUrl();
     }
 }

@@ -128,7 +128,8 @@ class ApiDocumentTest {
                 MemoryResource.class,
                 SessionResource.class,
                 UserResource.class,
-                WebSocketTicketResource.class)) {
+                WebSocketTicketResource.class,
+                ClientConfigResource.class)) {
             for (var method : resource.getDeclaredMethods()) {
                 boolean http = false;
                 for (var annotation : method.getAnnotations()) {

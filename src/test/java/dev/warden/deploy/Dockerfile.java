@@ -63,6 +63,14 @@ record Dockerfile(List<Instruction> preamble, List<Stage> stages) {
         return stages.getLast();
     }
 
+    /** The stage named {@code name} ({@code FROM … AS name}). */
+    Stage stage(String name) {
+        return stages.stream()
+                .filter(stage -> name.equals(stage.name()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no stage " + name));
+    }
+
     /** The stage's base image with the global {@code ARG} defaults filled in. */
     String image(Stage stage) {
         String image = stage.from();

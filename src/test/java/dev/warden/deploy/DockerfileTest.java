@@ -95,8 +95,7 @@ class DockerfileTest {
                 .isEmpty();
         List<Instruction> copies = runtime.all("COPY");
         assertThat(copies).isNotEmpty();
-        String build = dockerfile.stages().getFirst().name();
-        assertThat(build).isEqualTo("build");
+        String build = dockerfile.stage("build").name();
         for (Instruction copy : copies) {
             assertThat(copy.arguments())
                     .as("runtime COPY comes from the build stage, never from the build context")
@@ -108,9 +107,15 @@ class DockerfileTest {
     @ParameterizedTest
     @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
     void buildStageSeesOnlySources(String name) throws IOException {
-        Stage build = read(name).stages().getFirst();
+        Stage build = read(name).stage("build");
         List<String> sources = new ArrayList<>();
         for (Instruction copy : build.all("COPY")) {
+            if (copy.arguments().startsWith("--from=ui ")) {
+                assertThat(copy.arguments())
+                        .as("the web client's build output, as static resources")
+                        .isEqualTo("--from=ui /ui/dist/ src/main/resources/META-INF/resources/");
+                continue;
+            }
             String[] words = copy.arguments().split("\\s+");
             for (int i = 0; i < words.length - 1; i++) {
                 if (!words[i].startsWith("--")) {
@@ -122,6 +127,18 @@ class DockerfileTest {
                 .isNotEmpty()
                 .allSatisfy(source -> assertThat(source).isIn("mvnw", "pom.xml", ".mvn/", "src/main/"));
         assertThat(build.all("ADD")).isEmpty();
+        assertThat(runs(build))
+                .as("Quinoa needs Node.js, which the build image lacks")
+                .contains("-Dquarkus.quinoa.enabled=false");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
+    void uiStageSeesOnlyTheWebClientSources(String name) throws IOException {
+        Stage ui = read(name).stage("ui");
+        assertThat(ui.all("COPY").stream().map(Instruction::arguments))
+                .containsExactly("ui/package.json ui/package-lock.json ./", "ui/ ./");
+        assertThat(runs(ui)).contains("npm ci").contains("npm run build");
     }
 
     @ParameterizedTest
@@ -157,7 +174,7 @@ class DockerfileTest {
     @Test
     void nativeImageIsBuiltWithMandrel() throws IOException {
         Dockerfile dockerfile = read("Dockerfile.native");
-        Stage build = dockerfile.stages().getFirst();
+        Stage build = dockerfile.stage("build");
         assertThat(dockerfile.image(build)).startsWith("quay.io/quarkus/").contains("mandrel-builder-image");
         assertThat(runs(build)).contains("-Dnative");
     }
@@ -178,7 +195,10 @@ class DockerfileTest {
                         "mvnw",
                         ".mvn/wrapper/maven-wrapper.properties",
                         "src/main/java/dev/warden/config/WardenConfig.java",
-                        "src/main/resources/application.properties"))
+                        "src/main/resources/application.properties",
+                        "ui/package.json",
+                        "ui/package-lock.json",
+                        "ui/src/main.tsx"))
                 .allMatch(ignore::sends, "sent to the builder");
         assertThat(List.of(
                         ".env",
@@ -191,6 +211,7 @@ class DockerfileTest {
                         "data/db/warden.mv.db",
                         "node_modules/left-pad/index.js",
                         "ui/node_modules/vite/package.json",
+                        "ui/dist/index.html",
                         "src/test/java/dev/warden/deploy/DockerfileTest.java",
                         "kubernetes/base/deployment.yaml",
                         "src/main/docker/Dockerfile.jvm"))

@@ -69,10 +69,11 @@ class WorkflowsTest {
         assertThat(uses(ci, "actions/setup-node")).anySatisfy(step -> {
             assertThat(step.path("with").path("cache").asText()).isEqualTo("npm");
             assertThat(step.path("with").path("cache-dependency-path").asText()).isEqualTo("ui/package-lock.json");
-            assertThat(step.path("if").asText())
-                    .as("only once ui/ exists: setup-node fails on a missing lock file")
-                    .contains("hashFiles('ui/package-lock.json')");
+            assertThat(step.path("with").path("node-version").asText())
+                    .as("Vite 7 needs Node 20.19 or newer")
+                    .isIn("20", "22", "24");
         });
+        assertThat(runs(ci)).contains("npm ci --prefix ui");
     }
 
     @Test
