@@ -2,6 +2,11 @@ package dev.warden.embedding;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The shared in-process sentence embedder: all-MiniLM-L6-v2 (384 dimensions, unit length), weights inside the jar,
@@ -25,7 +30,13 @@ public class TextEmbedder {
     /** Name recorded with anything derived from these vectors (e.g. the firewall's trained head). */
     public static final String MODEL_NAME = "all-MiniLM-L6-v2";
 
+    /** Texts {@link #embedAll} embeds at once: one per core, at most two. */
+    private static final int PARALLELISM =
+            Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
     private volatile AllMiniLmL6V2EmbeddingModel model;
+
+    private volatile ExecutorService pool;
 
     public TextEmbedder() {}
 
@@ -42,9 +53,69 @@ public class TextEmbedder {
         return model().embed(safe).content().vector();
     }
 
-    /** Loads the model now rather than on the first {@link #embed}; blocking. */
+    /**
+     * The embeddings of {@code texts}, in order, each exactly {@link #embed} of its text (the model is deterministic
+     * whatever runs beside it). Up to {@link #parallelism()} texts run at once: the first on the calling thread, the
+     * others on a small pool of daemon threads. Blocking.
+     */
+    public List<float[]> embedAll(List<String> texts) {
+        int n = texts.size();
+        if (n <= 1 || PARALLELISM <= 1) {
+            List<float[]> out = new ArrayList<>(n);
+            for (String t : texts) {
+                out.add(embed(t));
+            }
+            return out;
+        }
+        model(); // load once, on this thread
+        ExecutorService executor = pool();
+        List<CompletableFuture<float[]>> others = new ArrayList<>(n - 1);
+        for (int i = 1; i < n; i++) {
+            String t = texts.get(i);
+            others.add(CompletableFuture.supplyAsync(() -> embed(t), executor));
+        }
+        List<float[]> out = new ArrayList<>(n);
+        out.add(embed(texts.get(0)));
+        for (CompletableFuture<float[]> f : others) {
+            out.add(f.join());
+        }
+        return out;
+    }
+
+    /** How many texts {@link #embedAll} embeds at once. */
+    public int parallelism() {
+        return PARALLELISM;
+    }
+
+    private ExecutorService pool() {
+        ExecutorService p = pool;
+        if (p == null) {
+            synchronized (this) {
+                p = pool;
+                if (p == null) {
+                    p = Executors.newFixedThreadPool(PARALLELISM - 1, r -> {
+                        Thread t = new Thread(r, "warden-embedder");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Loads the model now rather than on the first {@link #embed}, and runs it once on the caller's thread and on each
+     * thread of {@link #embedAll}'s pool; blocking.
+     */
     public void warmUp() {
         model();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < PARALLELISM; i++) {
+            texts.add("warm up " + i);
+        }
+        embedAll(texts);
     }
 
     private AllMiniLmL6V2EmbeddingModel model() {

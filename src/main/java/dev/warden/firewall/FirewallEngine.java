@@ -21,10 +21,47 @@ import java.util.Map;
  */
 public final class FirewallEngine {
 
-    /** Embeds text (blocking); {@link TextEmbedder#embed} in production. */
+    /** Embeds text (blocking); {@link TextEmbedder} in production ({@link #of(TextEmbedder)}). */
     @FunctionalInterface
     public interface Embedder {
         float[] embed(String text);
+
+        /**
+         * The embeddings of {@code texts}, in order, each exactly {@link #embed} of its text. By default one after
+         * another; an implementation may embed them concurrently.
+         */
+        default List<float[]> embedAll(List<String> texts) {
+            List<float[]> out = new ArrayList<>(texts.size());
+            for (String t : texts) {
+                out.add(embed(t));
+            }
+            return out;
+        }
+
+        /** How many texts {@link #embedAll} embeds at once; 1 (the default) means one after another. */
+        default int parallelism() {
+            return 1;
+        }
+
+        /** {@code embedder}, embedding up to {@link TextEmbedder#parallelism()} windows at once. */
+        static Embedder of(TextEmbedder embedder) {
+            return new Embedder() {
+                @Override
+                public float[] embed(String text) {
+                    return embedder.embed(text);
+                }
+
+                @Override
+                public List<float[]> embedAll(List<String> texts) {
+                    return embedder.embedAll(texts);
+                }
+
+                @Override
+                public int parallelism() {
+                    return embedder.parallelism();
+                }
+            };
+        }
     }
 
     /** Flag and block thresholds of one source. */
@@ -223,32 +260,69 @@ public final class FirewallEngine {
             }
         }
 
-        /** Embeds the doubtful windows, most suspicious first, until the verdict cannot change or the budget ends. */
+        /**
+         * Embeds the doubtful windows, most suspicious first, until the verdict cannot change or the budget ends.
+         * Windows are embedded in batches of {@link Embedder#parallelism()} (concurrently), but their results are
+         * applied one at a time in the same order, with the stop condition checked before each: a batch's later
+         * windows are discarded where a one-by-one pass would have stopped, so the verdict is the same.
+         */
         private int resolveDoubtfulWindows(View main) {
             double block = settings.thresholds().get(source).block();
             List<Window> doubtful = windows.stream()
                     .filter(w -> !detectors.confident(w.probability))
                     .sorted(Comparator.comparingDouble((Window w) -> -w.probability))
                     .toList();
+            int batchSize = Math.max(1, embedder == null ? 1 : embedder.parallelism());
             int embedded = 0;
             double ruleScore = score(0);
-            for (Window w : doubtful) {
-                if (score(confidentMax()) >= block || embedded >= settings.maxEmbeddedWindows()) {
+            int next = 0;
+            while (next < doubtful.size()) {
+                if (stop(block, embedded)) {
                     break;
                 }
-                String windowText = w.view.text().clean().substring(w.start, w.end);
-                boolean whole = w.view == main
-                        && w.start == 0
-                        && w.end == main.text().clean().length();
-                float[] vector = whole && embedding != null && embedding.length == TextEmbedder.DIMENSION
-                        ? embedding
-                        : embedder.embed(windowText);
-                w.probability = detectors.combined(
-                        w.ngramLogit, detectors.embeddingLogit(vector), ruleScore, source, text.length());
-                w.embedded = true;
-                embedded++;
+                int end =
+                        Math.min(doubtful.size(), next + Math.min(batchSize, settings.maxEmbeddedWindows() - embedded));
+                List<Window> batch = doubtful.subList(next, end);
+                List<String> texts = new ArrayList<>(batch.size());
+                for (Window w : batch) {
+                    if (reused(w, main) == null) {
+                        texts.add(w.view.text().clean().substring(w.start, w.end));
+                    }
+                }
+                List<float[]> vectors = texts.isEmpty()
+                        ? List.of()
+                        : texts.size() == 1 ? List.of(embedder.embed(texts.get(0))) : embedder.embedAll(texts);
+                int v = 0;
+                for (int i = 0; i < batch.size(); i++) {
+                    if (i > 0 && stop(block, embedded)) {
+                        return embedded;
+                    }
+                    Window w = batch.get(i);
+                    float[] vector = reused(w, main);
+                    if (vector == null) {
+                        vector = vectors.get(v++);
+                    }
+                    w.probability = detectors.combined(
+                            w.ngramLogit, detectors.embeddingLogit(vector), ruleScore, source, text.length());
+                    w.embedded = true;
+                    embedded++;
+                }
+                next = end;
             }
             return embedded;
+        }
+
+        /** Whether embedding stops: the verdict can only be BLOCK, or the budget is spent. */
+        private boolean stop(double block, int embedded) {
+            return score(confidentMax()) >= block || embedded >= settings.maxEmbeddedWindows();
+        }
+
+        /** The caller's embedding, where {@code w} is the whole main text and one was given; else null. */
+        private float[] reused(Window w, View main) {
+            boolean whole = w.view == main
+                    && w.start == 0
+                    && w.end == main.text().clean().length();
+            return whole && embedding != null && embedding.length == TextEmbedder.DIMENSION ? embedding : null;
         }
 
         /** The highest probability among windows decided so far (confident or embedded). */

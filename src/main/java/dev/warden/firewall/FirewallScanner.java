@@ -34,7 +34,7 @@ public class FirewallScanner {
         this.engine = new FirewallEngine(
                 rules,
                 Detectors.load(config.modelFile()),
-                embedder::embed,
+                FirewallEngine.Embedder.of(embedder),
                 new FirewallEngine.Settings(
                         config.enabled(), config.maxChars(), config.maxEmbeddedWindows(), thresholds));
     }

@@ -254,14 +254,10 @@ public final class RuleSet {
         if (index.entries.isEmpty()) {
             return;
         }
-        boolean[] eligible = new boolean[active.size()];
-        for (int r = 0; r < eligible.length; r++) {
-            Rule rule = active.get(r);
-            List<String> keywords = compact ? rule.compactKeywords() : rule.keywords();
-            eligible[r] = rule.keywords().isEmpty() || containsAny(text, keywords);
-        }
+        // Whether each rule's keywords occur, worked out on the rule's first candidate (0 unknown, 1 yes, 2 no).
+        byte[] eligible = new byte[active.size()];
         for (Entry e : index.fullScan) {
-            if (eligible[e.rule] && hits[e.rule] == null) {
+            if (hits[e.rule] == null && eligible(e.rule, text, compact, eligible)) {
                 Matcher m = e.pattern.matcher(text);
                 if (m.find()) {
                     hits[e.rule] = new Hit(active.get(e.rule), compact, m.start(), m.end());
@@ -269,14 +265,18 @@ public final class RuleSet {
             }
         }
         for (Entry e : index.textStart) {
-            if (eligible[e.rule] && hits[e.rule] == null) {
+            if (hits[e.rule] == null && eligible(e.rule, text, compact, eligible)) {
                 attempt(e, text, 0, compact, hits);
             }
         }
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            List<Ref> refs = c < 128 ? index.ascii[c] : index.other.get(c);
+            Bucket bucket = c < 128 ? index.ascii[c] : index.other.get(c);
+            if (bucket == null) {
+                continue;
+            }
+            Ref[] refs = bucket.candidates(text, i);
             if (refs == null) {
                 continue;
             }
@@ -284,14 +284,37 @@ public final class RuleSet {
             for (Ref ref : refs) {
                 Entry e = ref.entry;
                 if (hits[e.rule] != null
-                        || !eligible[e.rule]
                         || (ref.wordStart && !boundary)
-                        || !text.startsWith(ref.literal, i)) {
+                        || !matchesAt(text, i, ref.literal)
+                        || !eligible(e.rule, text, compact, eligible)) {
                     continue;
                 }
                 attempt(e, text, i, compact, hits);
             }
         }
+    }
+
+    private boolean eligible(int r, String text, boolean compact, byte[] known) {
+        if (known[r] == 0) {
+            Rule rule = active.get(r);
+            List<String> keywords = compact ? rule.compactKeywords() : rule.keywords();
+            known[r] = rule.keywords().isEmpty() || containsAny(text, keywords) ? (byte) 1 : (byte) 2;
+        }
+        return known[r] == 1;
+    }
+
+    /** {@code text.startsWith(literal, at)}, comparing by hand: literals are short, the intrinsic's setup is not. */
+    private static boolean matchesAt(String text, int at, String literal) {
+        int length = literal.length();
+        if (at + length > text.length()) {
+            return false;
+        }
+        for (int k = length - 1; k >= 0; k--) {
+            if (text.charAt(at + k) != literal.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -406,16 +429,61 @@ public final class RuleSet {
 
     private record Ref(Entry entry, String literal, boolean wordStart) {}
 
+    /**
+     * The anchors that start with one character, in the order they were added; and, unless one of them is that single
+     * character, the same anchors by their second character (same order), so a position is tried only against the
+     * anchors whose first two characters it has.
+     */
+    private static final class Bucket {
+        final List<Ref> refs = new ArrayList<>();
+        Ref[] all;
+        Ref[][] asciiSecond;
+        Map<Character, Ref[]> otherSecond;
+
+        void freeze() {
+            all = refs.toArray(new Ref[0]);
+            asciiSecond = null;
+            otherSecond = null;
+            if (refs.stream().anyMatch(r -> r.literal().length() < 2)) {
+                return; // tried against every anchor of the bucket, as they come
+            }
+            Map<Character, List<Ref>> bySecond = new LinkedHashMap<>();
+            for (Ref r : refs) {
+                bySecond.computeIfAbsent(r.literal().charAt(1), k -> new ArrayList<>())
+                        .add(r);
+            }
+            asciiSecond = new Ref[128][];
+            otherSecond = new java.util.HashMap<>();
+            for (Map.Entry<Character, List<Ref>> e : bySecond.entrySet()) {
+                Ref[] list = e.getValue().toArray(new Ref[0]);
+                if (e.getKey() < 128) {
+                    asciiSecond[e.getKey()] = list;
+                } else {
+                    otherSecond.put(e.getKey(), list);
+                }
+            }
+        }
+
+        /** The anchors that may match at {@code i}, whose first character is this bucket's; null when none. */
+        Ref[] candidates(String text, int i) {
+            if (asciiSecond == null) {
+                return all;
+            }
+            if (i + 1 >= text.length()) {
+                return null;
+            }
+            char second = text.charAt(i + 1);
+            return second < 128 ? asciiSecond[second] : otherSecond.get(second);
+        }
+    }
+
     /** The patterns of one view, by the first character of their anchors. */
     private static final class Index {
         final List<Entry> entries = new ArrayList<>();
         final List<Entry> fullScan = new ArrayList<>();
         final List<Entry> textStart = new ArrayList<>();
-
-        @SuppressWarnings("unchecked")
-        final List<Ref>[] ascii = new List[128];
-
-        final Map<Character, List<Ref>> other = new java.util.HashMap<>();
+        final Bucket[] ascii = new Bucket[128];
+        final Map<Character, Bucket> other = new java.util.HashMap<>();
 
         void add(int rule, Pattern pattern) {
             Entry e = new Entry(rule, pattern);
@@ -433,14 +501,17 @@ public final class RuleSet {
                 }
                 char c = a.literal().charAt(0);
                 Ref ref = new Ref(e, a.literal(), a.wordStart());
+                Bucket bucket;
                 if (c < 128) {
                     if (ascii[c] == null) {
-                        ascii[c] = new ArrayList<>();
+                        ascii[c] = new Bucket();
                     }
-                    ascii[c].add(ref);
+                    bucket = ascii[c];
                 } else {
-                    other.computeIfAbsent(c, k -> new ArrayList<>()).add(ref);
+                    bucket = other.computeIfAbsent(c, k -> new Bucket());
                 }
+                bucket.refs.add(ref);
+                bucket.freeze();
             }
             if (atStart) {
                 textStart.add(e);

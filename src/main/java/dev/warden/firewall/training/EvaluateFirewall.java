@@ -79,7 +79,7 @@ public final class EvaluateFirewall {
         var sourceOf = args.sourceOf();
         TextEmbedder embedder = new TextEmbedder();
         embedder.warmUp();
-        FirewallEngine engine = new FirewallEngine(rules, detectors, embedder::embed, settings);
+        FirewallEngine engine = new FirewallEngine(rules, detectors, FirewallEngine.Embedder.of(embedder), settings);
         List<Dataset.Example> examples = data.examples();
         for (int i = 0; i < Math.min(30, examples.size()); i++) {
             engine.scanDetailed(examples.get(i).text(), sourceOf.apply(examples.get(i)), null); // warm-up

@@ -69,7 +69,7 @@ public final class FirewallBenchmark {
         FirewallEngine engine = new FirewallEngine(
                 RuleSet.builtIn(),
                 Detectors.load(Optional.ofNullable(args.options().get("model")).map(Path::of)),
-                embedder::embed,
+                FirewallEngine.Embedder.of(embedder),
                 FirewallEngine.Settings.defaults());
 
         // warm-up: JIT and the model
