@@ -55,7 +55,10 @@ public class SessionHub implements TurnEvents {
             ObjectMapper mapper,
             dev.warden.observability.WardenMetrics metrics,
             io.opentelemetry.api.trace.Tracer tracer) {
-        this(journal, mapper, Infrastructure.getDefaultWorkerPool(), tracer);
+        this.journal = journal;
+        this.mapper = mapper;
+        this.executor = Infrastructure.getDefaultWorkerPool();
+        this.tracer = tracer;
         metrics.gauge("warden.websocket.connections", "Open WebSocket connections", this::connections);
     }
 
@@ -66,31 +69,15 @@ public class SessionHub implements TurnEvents {
                 .sum();
     }
 
-    SessionHub(EventJournal journal, ObjectMapper mapper, Executor executor) {
-        this(
-                journal,
-                mapper,
-                executor,
-                io.opentelemetry.api.OpenTelemetry.noop().getTracer("warden"));
-    }
-
-    SessionHub(EventJournal journal, ObjectMapper mapper, Executor executor, io.opentelemetry.api.trace.Tracer tracer) {
-        this.journal = journal;
-        this.mapper = mapper;
-        this.executor = executor;
-        this.tracer = tracer;
-    }
-
     @Override
     public void emit(Turn turn, AgentEvent event) {
-        submit(
+        // The closing record of a turn is appended within a span of the turn's trace.
+        publish(
                 turn.sessionId(),
-                new Publish(
-                        turn.id(),
-                        turn.traceId(),
-                        event,
-                        Instant.now().truncatedTo(ChronoUnit.MICROS),
-                        event instanceof AgentEvent.Conversation ? turn.traceContext() : null));
+                turn.id(),
+                turn.traceId(),
+                event,
+                event instanceof AgentEvent.Conversation ? turn.traceContext() : null);
     }
 
     @Override
@@ -107,8 +94,17 @@ public class SessionHub implements TurnEvents {
 
     /** Appends {@code event} to the session and sends it to its live connections. */
     public void publish(String sessionId, String turnId, String traceId, AgentEvent event) {
+        publish(sessionId, turnId, traceId, event, null);
+    }
+
+    private void publish(
+            String sessionId,
+            String turnId,
+            String traceId,
+            AgentEvent event,
+            io.opentelemetry.context.Context traced) {
         // The journal keeps microseconds; so does the live message, so a replayed event is byte-for-byte the same.
-        submit(sessionId, new Publish(turnId, traceId, event, Instant.now().truncatedTo(ChronoUnit.MICROS), null));
+        submit(sessionId, new Publish(turnId, traceId, event, Instant.now().truncatedTo(ChronoUnit.MICROS), traced));
     }
 
     /** Sends {@code reply} to one connection only, after everything queued before it. */

@@ -289,9 +289,7 @@ public final class FirewallEngine {
                         texts.add(w.view.text().clean().substring(w.start, w.end));
                     }
                 }
-                List<float[]> vectors = texts.isEmpty()
-                        ? List.of()
-                        : texts.size() == 1 ? List.of(embedder.embed(texts.get(0))) : embedder.embedAll(texts);
+                List<float[]> vectors = embedder.embedAll(texts);
                 int v = 0;
                 for (int i = 0; i < batch.size(); i++) {
                     if (i > 0 && stop(block, embedded)) {
