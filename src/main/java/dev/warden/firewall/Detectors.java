@@ -21,6 +21,10 @@ public final class Detectors {
     private final float[] ngramWeights;
     private final float[] embeddingWeights;
     private final double[] stackWeights;
+    /** For models without the neighbour features: the indexes of {@link FirewallModel.Stack#FEATURES} they use. */
+    private final int[] stackColumns;
+
+    private final NeighbourIndex neighbours;
 
     public Detectors(FirewallModel model) {
         this.model = model;
@@ -30,17 +34,28 @@ public final class Detectors {
         for (int i = 0; i < embeddingWeights.length; i++) {
             embeddingWeights[i] = model.embedding().weights().get(i).floatValue();
         }
+        this.neighbours = model.neighbours() == null ? null : NeighbourIndex.decode(model.neighbours());
         if (model.stack() != null) {
-            if (!model.stack().features().equals(FirewallModel.Stack.FEATURES)
-                    || model.stack().weights().size() != FirewallModel.Stack.FEATURES.size()) {
-                throw new IllegalArgumentException("Firewall model: stack features must be "
-                        + FirewallModel.Stack.FEATURES + " with one weight each");
+            List<String> features = model.stack().features();
+            List<String> all = FirewallModel.Stack.FEATURES;
+            if (!(features.equals(all) || features.equals(FirewallModel.Stack.FEATURES_WITHOUT_NEIGHBOURS))
+                    || model.stack().weights().size() != features.size()) {
+                throw new IllegalArgumentException("Firewall model: stack features must be " + all + " (or "
+                        + FirewallModel.Stack.FEATURES_WITHOUT_NEIGHBOURS + ") with one weight each");
             }
             this.stackWeights = model.stack().weights().stream()
                     .mapToDouble(Double::doubleValue)
                     .toArray();
+            this.stackColumns = features.stream().mapToInt(all::indexOf).toArray();
+            for (int i = 0; i < features.size(); i++) {
+                if (features.get(i).startsWith("knn.") && stackWeights[i] != 0 && neighbours == null) {
+                    throw new IllegalArgumentException(
+                            "Firewall model: the stack weighs " + features.get(i) + " but the model has no neighbours");
+                }
+            }
         } else {
             this.stackWeights = null;
+            this.stackColumns = null;
         }
     }
 
@@ -107,20 +122,26 @@ public final class Detectors {
 
     /**
      * The probability of a window that was embedded, from the model's stacked combiner when it has one (a logistic
-     * regression over both detectors' log-odds, the text's rule score, its source and its length band), else
-     * {@link #combined(double, double)}.
+     * regression over both detectors' log-odds, the text's rule score, its source, its length band and the window's
+     * nearest-neighbour features), else {@link #combined(double, double)}.
      */
-    public double combined(double ngramLogit, double embeddingLogit, double ruleScore, Source source, int textLength) {
+    public double combined(double ngramLogit, float[] embedding, double ruleScore, Source source, int textLength) {
+        double embeddingLogit = embeddingLogit(embedding);
         if (stackWeights == null) {
             return combined(ngramLogit, embeddingLogit);
         }
-        double[] x =
-                FirewallModel.Stack.features(ruleScore, ngramLogit, embeddingLogit, source == Source.TOOL, textLength);
+        double[] x = FirewallModel.Stack.features(
+                ruleScore, ngramLogit, embeddingLogit, source == Source.TOOL, textLength, neighbourFeatures(embedding));
         double z = 0;
-        for (int i = 0; i < x.length; i++) {
-            z += stackWeights[i] * x[i];
+        for (int i = 0; i < stackWeights.length; i++) {
+            z += stackWeights[i] * x[stackColumns[i]];
         }
         return sigmoid(z);
+    }
+
+    /** {@link NeighbourIndex#features(float[])}, or zeros when the model has no neighbours. */
+    double[] neighbourFeatures(float[] embedding) {
+        return neighbours == null ? new double[2] : neighbours.features(embedding);
     }
 
     /** Whether the n-gram probability {@code p} clears the window without the embedding. */

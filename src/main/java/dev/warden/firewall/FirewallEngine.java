@@ -300,8 +300,7 @@ public final class FirewallEngine {
                     if (vector == null) {
                         vector = vectors.get(v++);
                     }
-                    w.probability = detectors.combined(
-                            w.ngramLogit, detectors.embeddingLogit(vector), ruleScore, source, text.length());
+                    w.probability = detectors.combined(w.ngramLogit, vector, ruleScore, source, text.length());
                     w.embedded = true;
                     embedded++;
                 }

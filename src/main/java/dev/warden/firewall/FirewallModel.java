@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * The trained detectors, as stored in {@code firewall/model.json} by {@code TrainFirewall}: the n-gram model, the
- * head on the sentence embedding, the cascade threshold, and a record of the training (data hash, cross-validated
- * metrics, date).
+ * head on the sentence embedding, the cascade threshold, the stacked combiner with the training windows' embeddings
+ * it compares against, and a record of the training (data hash, cross-validated metrics, date). {@code stack} is null
+ * in a model without a stacked combiner (embedded windows count with the lower of the two probabilities), and
+ * {@code neighbours} in one whose combiner has no nearest-neighbour features.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,20 +26,8 @@ public record FirewallModel(
         Embedding embedding,
         Cascade cascade,
         Map<String, Object> metrics,
-        Stack stack) {
-
-    /** A model without a stacked combiner: embedded windows count with the lower of the two probabilities. */
-    public FirewallModel(
-            int version,
-            String createdAt,
-            Training training,
-            Windows windows,
-            Ngram ngram,
-            Embedding embedding,
-            Cascade cascade,
-            Map<String, Object> metrics) {
-        this(version, createdAt, training, windows, ngram, embedding, cascade, metrics, null);
-    }
+        Stack stack,
+        Neighbours neighbours) {
 
     /** What the model was trained on and how. */
     @RegisterForReflection
@@ -83,9 +73,10 @@ public record FirewallModel(
 
     /**
      * The stacked combiner of an embedded window: a logistic regression over {@link #FEATURES} (the rule score of
-     * the text, both detectors' log-odds, the source and the text's length band), fitted on out-of-fold predictions
-     * of an inner split of the training data, its bias shifted so that at most {@code benignBlockTarget} of those
-     * benign texts would be blocked at {@code blockThreshold}.
+     * the text, both detectors' log-odds, the source, the text's length band and the window's nearest-neighbour
+     * features, see {@link NeighbourIndex}), fitted on out-of-fold predictions of an inner split of the training
+     * data, its bias shifted so that at most {@code benignBlockTarget} of those benign texts would be blocked at
+     * {@code blockThreshold}. Models trained before the neighbour features have {@link #FEATURES_WITHOUT_NEIGHBOURS}.
      */
     @RegisterForReflection
     public record Stack(List<String> features, List<Double> weights, double benignBlockTarget, double blockThreshold) {
@@ -102,11 +93,25 @@ public record FirewallModel(
                 "length<=300",
                 "length<=1000",
                 "length>1000",
+                "knn.margin",
+                "knn.attack",
                 "bias");
 
-        /** The feature vector of one window. */
+        /** The features of models trained before {@code knn.margin} and {@code knn.attack}. */
+        public static final List<String> FEATURES_WITHOUT_NEIGHBOURS =
+                FEATURES.stream().filter(f -> !f.startsWith("knn.")).toList();
+
+        /**
+         * The feature vector of one window, in the order of {@link #FEATURES}; {@code neighbours} is
+         * {@link NeighbourIndex#features}' {@code {margin, attack}}.
+         */
         public static double[] features(
-                double ruleScore, double ngramLogit, double embeddingLogit, boolean tool, int textLength) {
+                double ruleScore,
+                double ngramLogit,
+                double embeddingLogit,
+                boolean tool,
+                int textLength,
+                double[] neighbours) {
             double t = tool ? 1 : 0;
             return new double[] {
                 ruleScore,
@@ -120,8 +125,18 @@ public record FirewallModel(
                 textLength > 100 && textLength <= 300 ? 1 : 0,
                 textLength > 300 && textLength <= 1000 ? 1 : 0,
                 textLength > 1000 ? 1 : 0,
+                neighbours[0],
+                neighbours[1],
                 1
             };
         }
     }
+
+    /**
+     * The training windows' embeddings for the nearest-neighbour features: {@code attacks} attack windows, then
+     * {@code benign} benign ones, each L2-normalised and quantised to int8 ({@code dimensions} bytes, base64), with
+     * one little-endian float16 scale each (base64). See {@link NeighbourIndex}.
+     */
+    @RegisterForReflection
+    public record Neighbours(int dimensions, int attacks, int benign, String vectorsInt8, String scalesFloat16) {}
 }

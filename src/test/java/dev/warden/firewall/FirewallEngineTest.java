@@ -47,7 +47,9 @@ class FirewallEngineTest {
                 new FirewallModel.Ngram(10, ngramBias, FirewallModel.Ngram.encode(new float[1 << 10])),
                 new FirewallModel.Embedding("test", -5, weights),
                 new FirewallModel.Cascade(low),
-                Map.of());
+                Map.of(),
+                null,
+                null);
     }
 
     private FirewallEngine engine(FirewallModel model, FirewallEngine.Settings settings) {
@@ -86,19 +88,28 @@ class FirewallEngineTest {
 
     /** {@link #model} with a stacked combiner whose probability is σ(embedding log-odds + 2·tool − 1). */
     static FirewallModel stacked(double ngramBias, double low) {
+        return stacked(ngramBias, low, Map.of("embedding", 1.0, "tool", 2.0, "bias", -1.0), null);
+    }
+
+    /** {@link #model} with a stacked combiner of the given weights (others 0) over {@code features}. */
+    static FirewallModel stacked(
+            double ngramBias, double low, Map<String, Double> weights, FirewallModel.Neighbours neighbours) {
+        return stacked(ngramBias, low, weights, neighbours, FirewallModel.Stack.FEATURES);
+    }
+
+    static FirewallModel stacked(
+            double ngramBias,
+            double low,
+            Map<String, Double> weights,
+            FirewallModel.Neighbours neighbours,
+            List<String> features) {
         FirewallModel m = model(ngramBias, low, 1000);
         List<Double> w = new ArrayList<>();
-        for (String f : FirewallModel.Stack.FEATURES) {
-            w.add(
-                    switch (f) {
-                        case "embedding" -> 1.0;
-                        case "tool" -> 2.0;
-                        case "bias" -> -1.0;
-                        default -> 0.0;
-                    });
+        for (String f : features) {
+            w.add(weights.getOrDefault(f, 0.0));
         }
         return new FirewallModel(
-                2,
+                3,
                 m.createdAt(),
                 null,
                 m.windows(),
@@ -106,7 +117,8 @@ class FirewallEngineTest {
                 m.embedding(),
                 m.cascade(),
                 Map.of(),
-                new FirewallModel.Stack(FirewallModel.Stack.FEATURES, w, 0.01, 0.6));
+                new FirewallModel.Stack(features, w, 0.01, 0.6),
+                neighbours);
     }
 
     @Test
@@ -119,6 +131,55 @@ class FirewallEngineTest {
         assertThat(user.score()).isCloseTo(Detectors.sigmoid(4), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(tool.score()).isCloseTo(Detectors.sigmoid(6), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(tool.signals()).extracting(Signal::id).containsExactly("model.embedding");
+    }
+
+    @Test
+    void aModelTrainedBeforeTheNeighbourFeaturesScoresAsItDid() {
+        FirewallModel legacy = stacked(
+                5,
+                0.01,
+                Map.of("embedding", 1.0, "tool", 2.0, "bias", -1.0),
+                null,
+                FirewallModel.Stack.FEATURES_WITHOUT_NEIGHBOURS);
+        Verdict tool = engine(legacy, FirewallEngine.Settings.defaults()).scan("please do EVIL things", Source.TOOL);
+        assertThat(tool.score()).isCloseTo(Detectors.sigmoid(6), org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    /** An embedder that maps "alpha …" and "beta …" to two orthogonal directions. */
+    private static float[] twoDirections(String text) {
+        float[] v = new float[384];
+        v[text.startsWith("alpha") ? 1 : 2] = 1;
+        return v;
+    }
+
+    @Test
+    void aWindowNearAKnownAttackScoresHigherThanOneNearAKnownBenignText() {
+        FirewallModel.Neighbours neighbours = NeighbourIndex.of(
+                        List.of(twoDirections("alpha")), List.of(twoDirections("beta")))
+                .encode();
+        FirewallModel model = stacked(5, 0.01, Map.of("knn.margin", 4.0, "knn.attack", 1.0), neighbours);
+        FirewallEngine engine = new FirewallEngine(
+                RULES, new Detectors(model), FirewallEngineTest::twoDirections, FirewallEngine.Settings.defaults());
+        // alpha: margin 1 − 0, attack similarity 1 → σ(5); beta: margin 0 − 1, attack similarity 0 → σ(−4)
+        Verdict near = engine.scan("alpha and some words", Source.USER);
+        Verdict far = engine.scan("beta and some words", Source.USER);
+        assertThat(near.score()).isCloseTo(Detectors.sigmoid(5), org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(near.action()).isEqualTo(Verdict.Action.BLOCK);
+        assertThat(far.score()).isCloseTo(Detectors.sigmoid(-4), org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(far.action()).isEqualTo(Verdict.Action.ALLOW);
+    }
+
+    @Test
+    void aModelThatWeighsNeighboursItDoesNotHaveIsRejected() {
+        FirewallModel broken = stacked(5, 0.01, Map.of("knn.margin", 4.0), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Detectors(broken))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("knn.margin")
+                .hasMessageContaining("no neighbours");
+        FirewallModel unknown = stacked(5, 0.01, Map.of(), null, List.of("rule", "surprise", "bias"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Detectors(unknown))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stack features must be");
     }
 
     @Test

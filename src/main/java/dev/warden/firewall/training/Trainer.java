@@ -3,6 +3,7 @@ package dev.warden.firewall.training;
 import dev.warden.firewall.Detectors;
 import dev.warden.firewall.FirewallEngine;
 import dev.warden.firewall.FirewallModel;
+import dev.warden.firewall.NeighbourIndex;
 import dev.warden.firewall.NgramFeatures;
 import dev.warden.firewall.RuleSet;
 import dev.warden.firewall.Source;
@@ -54,7 +55,7 @@ public final class Trainer {
             long seed) {
 
         public static Params defaults() {
-            return new Params(1000, 750, 16, 1e-4, 12, 0.2, 20.0, 2, 0, 0.02, 0.01, 0.01, 4, 42);
+            return new Params(1000, 750, 16, 1e-4, 12, 0.2, 20.0, 2, 0, 0.02, 0.015, 0.01, 4, 42);
         }
 
         /** The defaults, each overridable by a command-line option of the same name in kebab case. */
@@ -179,9 +180,10 @@ public final class Trainer {
             }
         }
         double low = cascadeLow(data, oofNgram);
-        FirewallModel.Stack stack = fitStack(data, oofNgram, oofEmbedding, low);
+        Neighbours neighbours = neighbours(data, fold, oofNgram, oofEmbedding);
+        FirewallModel.Stack stack = fitStack(data, oofNgram, oofEmbedding, neighbours.outOfFold(), low);
         return new FirewallModel(
-                2,
+                3,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 new FirewallModel.Training(dataFile, sha256, data.size(), params.seed(), params.asMap()),
                 new FirewallModel.Windows(params.windowSize(), params.windowStride()),
@@ -190,7 +192,57 @@ public final class Trainer {
                         dev.warden.embedding.TextEmbedder.MODEL_NAME, base.embeddingBias, boxed(base.embeddingWeights)),
                 new FirewallModel.Cascade(low),
                 metrics,
-                stack);
+                stack,
+                neighbours.index().encode());
+    }
+
+    /** The neighbour index of a model, and each training window's features from the vectors outside its inner fold. */
+    private record Neighbours(NeighbourIndex index, double[][][] outOfFold) {}
+
+    /**
+     * The windows the nearest-neighbour features compare against: every benign window, and of each attack its one
+     * window that the out-of-fold detectors find most suspicious (the rest of a long attack, such as the untouched
+     * part of an email with one injected line, is not itself an attack). A training window's own features leave out
+     * the vectors of its inner fold, as its detectors' log-odds do.
+     */
+    private static Neighbours neighbours(
+            List<Prepared> data, int[] fold, double[][] oofNgram, double[][] oofEmbedding) {
+        List<float[]> attackVectors = new ArrayList<>();
+        List<float[]> benignVectors = new ArrayList<>();
+        List<Integer> attackFolds = new ArrayList<>();
+        List<Integer> benignFolds = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            boolean attack = data.get(i).example().attack();
+            List<float[]> vectors = data.get(i).embeddings();
+            if (attack && vectors.size() > 1) {
+                int best = 0;
+                for (int w = 1; w < vectors.size(); w++) {
+                    if (Math.min(oofNgram[i][w], oofEmbedding[i][w])
+                            > Math.min(oofNgram[i][best], oofEmbedding[i][best])) {
+                        best = w;
+                    }
+                }
+                vectors = List.of(vectors.get(best));
+            }
+            for (float[] v : vectors) {
+                (attack ? attackVectors : benignVectors).add(v);
+                (attack ? attackFolds : benignFolds).add(fold[i]);
+            }
+        }
+        NeighbourIndex index = NeighbourIndex.of(attackVectors, benignVectors);
+        int[] vectorFold = java.util.stream.Stream.concat(attackFolds.stream(), benignFolds.stream())
+                .mapToInt(Integer::intValue)
+                .toArray();
+        double[][][] oofNeighbours = new double[data.size()][][];
+        for (int i = 0; i < data.size(); i++) {
+            int own = fold[i];
+            List<float[]> windows = data.get(i).embeddings();
+            oofNeighbours[i] = new double[windows.size()][];
+            for (int w = 0; w < windows.size(); w++) {
+                oofNeighbours[i][w] = index.features(windows.get(w), j -> vectorFold[j] != own);
+            }
+        }
+        return new Neighbours(index, oofNeighbours);
     }
 
     private static List<Double> boxed(double[] w) {
@@ -490,7 +542,7 @@ public final class Trainer {
     static final double BLOCK = 0.6;
 
     /** The stack features of each window of a prepared text, from the given per-window log-odds. */
-    private static double[][] stackFeatures(Prepared p, double[] ngram, double[] embedding) {
+    private static double[][] stackFeatures(Prepared p, double[] ngram, double[] embedding, double[][] neighbours) {
         double[][] x = new double[p.windows()][];
         for (int w = 0; w < x.length; w++) {
             x[w] = FirewallModel.Stack.features(
@@ -498,7 +550,8 @@ public final class Trainer {
                     ngram[w],
                     embedding[w],
                     p.tool(),
-                    p.example().text().length());
+                    p.example().text().length(),
+                    neighbours[w]);
         }
         return x;
     }
@@ -518,11 +571,12 @@ public final class Trainer {
      * training texts would score at or above the block threshold (with their rule score, windows the cascade clears
      * left out).
      */
-    private FirewallModel.Stack fitStack(List<Prepared> data, double[][] ngram, double[][] embedding, double low) {
+    private FirewallModel.Stack fitStack(
+            List<Prepared> data, double[][] ngram, double[][] embedding, double[][][] neighbours, double low) {
         int d = FirewallModel.Stack.FEATURES.size();
         double[][][] x = new double[data.size()][][];
         for (int i = 0; i < data.size(); i++) {
-            x[i] = stackFeatures(data.get(i), ngram[i], embedding[i]);
+            x[i] = stackFeatures(data.get(i), ngram[i], embedding[i], neighbours[i]);
         }
         double[] beta = null;
         for (int round = 0; round <= 2; round++) {

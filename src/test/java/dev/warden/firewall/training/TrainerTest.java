@@ -75,6 +75,10 @@ class TrainerTest {
         assertThat(model.stack()).isNotNull();
         assertThat(model.stack().weights()).hasSize(FirewallModel.Stack.FEATURES.size());
         assertThat(model.training().rows()).isEqualTo(120);
+        // every text here is one window: each one is stored for the nearest-neighbour features, attacks first
+        assertThat(model.neighbours().attacks() + model.neighbours().benign()).isEqualTo(120);
+        assertThat(model.neighbours().attacks()).isEqualTo((int)
+                examples(1).stream().filter(Dataset.Example::attack).count());
     }
 
     @Test
@@ -86,6 +90,7 @@ class TrainerTest {
         assertThat(a.embedding()).isEqualTo(b.embedding());
         assertThat(a.cascade()).isEqualTo(b.cascade());
         assertThat(a.stack()).isEqualTo(b.stack());
+        assertThat(a.neighbours()).isEqualTo(b.neighbours());
     }
 
     @Test
