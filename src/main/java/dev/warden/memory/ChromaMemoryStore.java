@@ -111,7 +111,7 @@ public final class ChromaMemoryStore implements MemoryStore {
                     segment.metadata().getString(TURN),
                     segment.text(),
                     at == null ? Instant.EPOCH : Instant.ofEpochMilli(at),
-                    Math.max(0, cosine)));
+                    Math.min(1, Math.max(0, cosine))));
         }
         return hits;
     }

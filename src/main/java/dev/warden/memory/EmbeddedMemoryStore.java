@@ -446,11 +446,14 @@ public final class EmbeddedMemoryStore implements MemoryStore {
             if (keywords != null) {
                 c.keyword = keywords.coverage(terms(doc.get(TEXT)));
             }
-            double score = switch (query.mode()) {
-                case VECTOR -> Math.max(0, c.cosine);
-                case KEYWORD -> c.keyword;
-                case HYBRID -> Math.max(Math.max(0, c.cosine), c.keyword);
-            };
+            // clamped: a cosine or a sum of keyword shares can come out a rounding error above 1
+            double score = Math.min(
+                    1,
+                    switch (query.mode()) {
+                        case VECTOR -> Math.max(0, c.cosine);
+                        case KEYWORD -> c.keyword;
+                        case HYBRID -> Math.max(Math.max(0, c.cosine), c.keyword);
+                    });
             if (score < query.minScore()) {
                 continue;
             }
