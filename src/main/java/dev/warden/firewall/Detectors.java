@@ -21,7 +21,7 @@ public final class Detectors {
     private final float[] ngramWeights;
     private final float[] embeddingWeights;
     private final double[] stackWeights;
-    /** For models without the neighbour features: the indexes of {@link FirewallModel.Stack#FEATURES} they use. */
+    /** For each of the model's stack features, its index in {@link FirewallModel.Stack#FEATURES}. */
     private final int[] stackColumns;
 
     private final NeighbourIndex neighbours;

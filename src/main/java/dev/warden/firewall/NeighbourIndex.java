@@ -15,7 +15,7 @@ import java.util.function.IntPredicate;
  *
  * <p>Vectors are stored L2-normalised and quantised to int8 with one float16 scale each (cross-validated results
  * identical to float64). Attacks come first, then benign windows. A query costs one pass over all vectors: about
- * 600 K multiply-adds for the 1,596 windows of {@code dev.jsonl}, a fraction of a millisecond.
+ * 520 K multiply-adds for the 1,363 vectors of the shipped model, 0.26 ms on this machine.
  */
 public final class NeighbourIndex {
 
