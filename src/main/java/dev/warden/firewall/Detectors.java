@@ -140,7 +140,7 @@ public final class Detectors {
     }
 
     /** {@link NeighbourIndex#features(float[])}, or zeros when the model has no neighbours. */
-    double[] neighbourFeatures(float[] embedding) {
+    public double[] neighbourFeatures(float[] embedding) {
         return neighbours == null ? new double[2] : neighbours.features(embedding);
     }
 

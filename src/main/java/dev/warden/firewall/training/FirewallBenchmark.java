@@ -66,11 +66,10 @@ public final class FirewallBenchmark {
 
         TextEmbedder embedder = new TextEmbedder();
         embedder.warmUp();
+        Detectors detectors =
+                Detectors.load(Optional.ofNullable(args.options().get("model")).map(Path::of));
         FirewallEngine engine = new FirewallEngine(
-                RuleSet.builtIn(),
-                Detectors.load(Optional.ofNullable(args.options().get("model")).map(Path::of)),
-                FirewallEngine.Embedder.of(embedder),
-                FirewallEngine.Settings.defaults());
+                RuleSet.builtIn(), detectors, FirewallEngine.Embedder.of(embedder), FirewallEngine.Settings.defaults());
 
         // warm-up: JIT and the model
         for (int i = 0; i < 200; i++) {
@@ -101,6 +100,9 @@ public final class FirewallBenchmark {
         long[] reused =
                 time(rounds, prompts, p -> engine.scanDetailed(p, Source.USER, shared.get(index[0]++ % shared.size())));
         print("prompt <= 500 chars, full verdict, embedding shared with memory", reused);
+
+        long[] neighbours = time(rounds * 4, shared, detectors::neighbourFeatures);
+        print("nearest-neighbour features alone, per embedded window", neighbours);
 
         int[] docEmbedded = {0, 0};
         long[] docs = time(rounds, documents, d -> {

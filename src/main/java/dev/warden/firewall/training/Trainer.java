@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Trains the firewall's learned detectors. Deterministic: the same data, parameters and seed give the same model.
@@ -180,7 +181,7 @@ public final class Trainer {
             }
         }
         double low = cascadeLow(data, oofNgram);
-        Neighbours neighbours = neighbours(data, fold, oofNgram, oofEmbedding);
+        NeighbourFeatures neighbours = neighbours(data, fold, oofNgram, oofEmbedding);
         FirewallModel.Stack stack = fitStack(data, oofNgram, oofEmbedding, neighbours.outOfFold(), low);
         return new FirewallModel(
                 3,
@@ -197,7 +198,7 @@ public final class Trainer {
     }
 
     /** The neighbour index of a model, and each training window's features from the vectors outside its inner fold. */
-    private record Neighbours(NeighbourIndex index, double[][][] outOfFold) {}
+    private record NeighbourFeatures(NeighbourIndex index, double[][][] outOfFold) {}
 
     /**
      * The windows the nearest-neighbour features compare against: every benign window, and of each attack its one
@@ -205,7 +206,7 @@ public final class Trainer {
      * part of an email with one injected line, is not itself an attack). A training window's own features leave out
      * the vectors of its inner fold, as its detectors' log-odds do.
      */
-    private static Neighbours neighbours(
+    private static NeighbourFeatures neighbours(
             List<Prepared> data, int[] fold, double[][] oofNgram, double[][] oofEmbedding) {
         List<float[]> attackVectors = new ArrayList<>();
         List<float[]> benignVectors = new ArrayList<>();
@@ -215,14 +216,11 @@ public final class Trainer {
             boolean attack = data.get(i).example().attack();
             List<float[]> vectors = data.get(i).embeddings();
             if (attack && vectors.size() > 1) {
-                int best = 0;
-                for (int w = 1; w < vectors.size(); w++) {
-                    if (Math.min(oofNgram[i][w], oofEmbedding[i][w])
-                            > Math.min(oofNgram[i][best], oofEmbedding[i][best])) {
-                        best = w;
-                    }
+                double[] suspicion = new double[vectors.size()];
+                for (int w = 0; w < suspicion.length; w++) {
+                    suspicion[w] = Math.min(oofNgram[i][w], oofEmbedding[i][w]);
                 }
-                vectors = List.of(vectors.get(best));
+                vectors = List.of(vectors.get(argmax(suspicion)));
             }
             for (float[] v : vectors) {
                 (attack ? attackVectors : benignVectors).add(v);
@@ -230,7 +228,7 @@ public final class Trainer {
             }
         }
         NeighbourIndex index = NeighbourIndex.of(attackVectors, benignVectors);
-        int[] vectorFold = java.util.stream.Stream.concat(attackFolds.stream(), benignFolds.stream())
+        int[] vectorFold = Stream.concat(attackFolds.stream(), benignFolds.stream())
                 .mapToInt(Integer::intValue)
                 .toArray();
         double[][][] oofNeighbours = new double[data.size()][][];
@@ -242,7 +240,7 @@ public final class Trainer {
                 oofNeighbours[i][w] = index.features(windows.get(w), j -> vectorFold[j] != own);
             }
         }
-        return new Neighbours(index, oofNeighbours);
+        return new NeighbourFeatures(index, oofNeighbours);
     }
 
     private static List<Double> boxed(double[] w) {
@@ -358,14 +356,7 @@ public final class Trainer {
                     out.add(new Instance(i, w, false, 1.0));
                 }
             } else {
-                double[] z = logits.apply(p);
-                int best = 0;
-                for (int w = 1; w < z.length; w++) {
-                    if (z[w] > z[best]) {
-                        best = w;
-                    }
-                }
-                out.add(new Instance(i, best, true, 1.0));
+                out.add(new Instance(i, argmax(logits.apply(p)), true, 1.0));
             }
         }
         return out;
@@ -556,6 +547,17 @@ public final class Trainer {
         return x;
     }
 
+    /** The index of the largest value (the first of equal ones). */
+    static int argmax(double[] z) {
+        int best = 0;
+        for (int i = 1; i < z.length; i++) {
+            if (z[i] > z[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     private static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
@@ -588,15 +590,11 @@ public final class Trainer {
                     continue;
                 }
                 if (data.get(i).example().attack()) {
-                    int best = 0;
-                    for (int w = 1; w < x[i].length; w++) {
-                        double a = beta == null ? x[i][w][3] : dot(beta, x[i][w]);
-                        double b = beta == null ? x[i][best][3] : dot(beta, x[i][best]);
-                        if (a > b) {
-                            best = w;
-                        }
+                    double[] suspicion = new double[x[i].length];
+                    for (int w = 0; w < suspicion.length; w++) {
+                        suspicion[w] = beta == null ? x[i][w][3] : dot(beta, x[i][w]);
                     }
-                    rows.add(x[i][best]);
+                    rows.add(x[i][argmax(suspicion)]);
                     labels.add(true);
                     weights.add(1.0);
                 } else {
