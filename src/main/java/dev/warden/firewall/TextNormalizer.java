@@ -75,13 +75,14 @@ public final class TextNormalizer {
         String clean = Normalizer.isNormalized(filtered.text, Normalizer.Form.NFKC)
                 ? filtered.text.toString()
                 : Normalizer.normalize(filtered.text, Normalizer.Form.NFKC);
-        char[] folded = new char[clean.length() * 2 + 4];
-        int[] map = new int[folded.length];
-        int n = fold(clean, folded, map);
+        Folded f = fold(clean);
+        char[] folded = f.chars;
+        int n = f.length;
         undoLeetspeak(folded, n);
         String foldedText = new String(folded, 0, n);
-        int[] foldedMap = java.util.Arrays.copyOf(map, n);
-        char[] compact = new char[n];
+        int[] foldedMap = f.map.length == n ? f.map : java.util.Arrays.copyOf(f.map, n);
+        // the compact text reuses the folded buffer: it is written behind the reading position
+        char[] compact = folded;
         int[] compactMap = new int[n];
         int c = 0;
         for (int i = 0; i < n; i++) {
@@ -173,7 +174,20 @@ public final class TextNormalizer {
         return new Filtered(out, tags, inside);
     }
 
-    private static int fold(String clean, char[] out, int[] map) {
+    /** The folded text in {@code chars[0, length)}, and for each char the index in the clean text it came from. */
+    private static final class Folded {
+        char[] chars;
+        int[] map;
+        int length;
+    }
+
+    /**
+     * Folds {@code clean}. The buffers start at the clean text's length (folding only shortens ASCII) and grow in the
+     * rare case that look-alikes and decompositions lengthen it.
+     */
+    private static Folded fold(String clean) {
+        char[] out = new char[clean.length() + 8];
+        int[] map = new int[out.length];
         int n = 0;
         boolean pendingSpace = false;
         boolean pendingNewline = false;
@@ -182,6 +196,10 @@ public final class TextNormalizer {
             int cp = clean.codePointAt(i);
             int at = i;
             i += Character.charCount(cp);
+            if (n + 3 > out.length) { // a pending space and two folded chars
+                out = java.util.Arrays.copyOf(out, out.length * 2);
+                map = java.util.Arrays.copyOf(map, out.length);
+            }
             if (isSpace(cp)) {
                 if (!pendingSpace) {
                     spaceAt = at;
@@ -190,8 +208,10 @@ public final class TextNormalizer {
                 pendingNewline |= cp == '\n';
                 continue;
             }
-            String folded = foldCodePoint(cp);
-            if (folded.isEmpty()) {
+            // ASCII, nearly all of most texts, folds to one char without a String per character (that String was
+            // half of what a 4 KB scan allocated); foldCodePoint gives the same for it.
+            String folded = cp < 0x80 ? null : foldCodePoint(cp);
+            if (folded != null && folded.isEmpty()) {
                 continue;
             }
             if (pendingSpace) {
@@ -202,12 +222,21 @@ public final class TextNormalizer {
                 pendingSpace = false;
                 pendingNewline = false;
             }
+            if (folded == null) {
+                out[n] = cp >= 'A' && cp <= 'Z' ? (char) (cp + 32) : (char) cp;
+                map[n++] = at;
+                continue;
+            }
             for (int k = 0; k < folded.length(); k++) {
                 out[n] = folded.charAt(k);
                 map[n++] = at;
             }
         }
-        return n;
+        Folded f = new Folded();
+        f.chars = out;
+        f.map = map;
+        f.length = n;
+        return f;
     }
 
     private static boolean isSpace(int cp) {

@@ -47,6 +47,21 @@ class TextNormalizerTest {
     }
 
     @Test
+    void aTextThatFoldsLongerThanItselfKeepsEveryCharAndItsOrigin() {
+        // A Hangul syllable decomposes into jamo letters (no marks), and folding keeps two of them: the folded text
+        // is twice the clean one, past the buffer's first size.
+        String text = "AB " + "한".repeat(300) + " Z";
+        TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+        assertThat(n.folded()).hasSize(3 + 600 + 2).startsWith("ab ").endsWith(" z");
+        assertThat(n.folded().substring(3, 5)).isEqualTo(TextNormalizer.foldCodePoint('한'));
+        // the last jamo still maps to the last syllable, and the text after it to the "Z"
+        assertThat(n.foldedIndexOf(text.length() - 1)).isEqualTo(n.folded().length() - 1);
+        assertThat(n.foldedIndexOf(3 + 299)).isEqualTo(3 + 598);
+        assertThat(n.excerptOfFolded(n.folded().length() - 1, n.folded().length(), 10))
+                .contains("Z");
+    }
+
+    @Test
     void collapsesWhiteSpaceKeepingOneNewline() {
         assertThat(folded("a  \t b\r\n\r\n  c")).isEqualTo("a b\nc");
     }
