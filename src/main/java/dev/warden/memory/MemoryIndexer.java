@@ -70,6 +70,12 @@ public class MemoryIndexer {
     void onStart(@Observes @Priority(Migrations.PRIORITY + 30) StartupEvent event) {
         stores.openAtStart();
         repository.release(node.id());
+        int stale = repository.enqueueStaleVectors(Instant.now());
+        if (stale > 0) {
+            Log.infof(
+                    "%d memories have vectors of another embedding model than %s: queued to be embedded again",
+                    stale, TextEmbedder.MODEL_NAME);
+        }
         running = true;
         thread = Thread.ofPlatform().daemon().name("warden-memory-indexer").start(this::loop);
     }
@@ -230,7 +236,12 @@ public class MemoryIndexer {
         StoredMemory m = row.memory();
         String text = m.text();
         float[] vector = row.vector();
-        if (vector == null) {
+        if (row.staleVector()) {
+            // Admitted before under another embedding model: the text passed the screen then, so only the vector is
+            // computed again (screening it again could drop a memory the user already had).
+            vector = embedder.embed(text);
+            repository.reembedded(m.id(), vector);
+        } else if (vector == null) {
             vector = embedder.embed(text);
             Optional<String> admitted =
                     screen.admit(new MemoryScreen.Candidate(m.userId(), m.sessionId(), m.turnId(), text, vector));

@@ -1,6 +1,7 @@
 package dev.warden.memory;
 
 import dev.warden.db.Db;
+import dev.warden.embedding.TextEmbedder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,7 +37,14 @@ public class MemoryRepository {
     }
 
     /** A memory row with its embedding, null until the indexer computed it. */
-    record Row(StoredMemory memory, float[] vector) {}
+    /** A memory with its vector (null until admitted) and the embedding model that computed the vector. */
+    record Row(StoredMemory memory, float[] vector, String vectorModel) {
+
+        /** Whether the vector is there but was computed by another model than the one Warden embeds with now. */
+        boolean staleVector() {
+            return vector != null && !TextEmbedder.MODEL_NAME.equals(vectorModel);
+        }
+    }
 
     /** One entry of the outbox. */
     record Task(long seq, String op, String userId, String memoryId, int attempts) {}
@@ -97,8 +105,8 @@ public class MemoryRepository {
         String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
         Map<String, Row> found = new LinkedHashMap<>();
         for (Row row : db.query(
-                "SELECT " + COLUMNS + ", vector FROM memories WHERE id IN (" + marks + ")",
-                rs -> new Row(memory(rs), decode(rs.getBytes("vector"))),
+                "SELECT " + COLUMNS + ", vector, vector_model FROM memories WHERE id IN (" + marks + ")",
+                rs -> new Row(memory(rs), decode(rs.getBytes("vector")), rs.getString("vector_model")),
                 ids.toArray())) {
             found.put(row.memory().id(), row);
         }
@@ -107,7 +115,36 @@ public class MemoryRepository {
 
     /** Records what the screen let through and its embedding. */
     void admitted(String id, String text, float[] vector) {
-        db.update("UPDATE memories SET text = ?, vector = ? WHERE id = ?", text, encode(vector), id);
+        db.update(
+                "UPDATE memories SET text = ?, vector = ?, vector_model = ? WHERE id = ?",
+                text,
+                encode(vector),
+                TextEmbedder.MODEL_NAME,
+                id);
+    }
+
+    /** Replaces a vector computed by another embedding model; the admitted text stays as it is. */
+    void reembedded(String id, float[] vector) {
+        db.update(
+                "UPDATE memories SET vector = ?, vector_model = ? WHERE id = ?",
+                encode(vector),
+                TextEmbedder.MODEL_NAME,
+                id);
+    }
+
+    /**
+     * Queues for indexing every memory whose vector another embedding model computed (one stored before the model
+     * changed), so the indexer embeds it again; returns how many.
+     */
+    int enqueueStaleVectors(Instant now) {
+        return db.update(
+                "INSERT INTO memory_outbox (op, user_id, memory_id, attempts, next_attempt, created_at)"
+                        + " SELECT ?, user_id, id, 0, ?, ? FROM memories WHERE vector IS NOT NULL"
+                        + " AND (vector_model IS NULL OR vector_model <> ?)",
+                INDEX,
+                now,
+                now,
+                TextEmbedder.MODEL_NAME);
     }
 
     /** Deletes one memory of this user and queues its removal from the index; false when there is no such memory. */

@@ -44,6 +44,9 @@ class LongTermMemoryTest {
     @Inject
     Db db;
 
+    @Inject
+    MemoryIndexer indexer;
+
     static Exchange exchange(String user, String said, String answered) {
         return new Exchange(
                 user, UUID.randomUUID().toString(), UUID.randomUUID().toString(), Instant.now(), said, answered);
@@ -273,6 +276,42 @@ class LongTermMemoryTest {
         assertThat(recall(user, "What does my cat eat?").items())
                 .first()
                 .satisfies(item -> assertThat(item.text()).contains("Miso"));
+    }
+
+    @Test
+    void aVectorOfAnotherEmbeddingModelIsComputedAgainWithoutScreeningTheMemoryAgain() {
+        String user = Memories.newUser().id();
+        memory.rememberNow(exchange(user, "The spare key hangs behind the fuse box.", "Good to know."));
+        awaitIndexed();
+        StoredMemory stored = memory.newest(user, 1).getFirst();
+        // As a memory stored before the model changed: another model's vector, in the database and in the index, and
+        // a text today's screen would refuse (it passed the screen of its day).
+        String text = stored.text() + " " + MarkerScreen.REFUSE;
+        float[] old = new float[TextEmbedder.DIMENSION];
+        old[7] = 1;
+        db.update(
+                "UPDATE memories SET text = ?, vector = ?, vector_model = 'an-older-model' WHERE id = ?",
+                text,
+                MemoryRepository.encode(old),
+                stored.id());
+        stores.get()
+                .add(List.of(new MemoryRecord(
+                        stored.id(), user, stored.sessionId(), stored.turnId(), text, stored.at(), old)));
+        float[] now = embedder.embed(text);
+        MemoryQuery byVector = new MemoryQuery(user, text, now, 1, 0, SearchMode.VECTOR);
+        assertThat(stores.get().search(byVector).getFirst().score()).isLessThan(0.5);
+
+        assertThat(repository.enqueueStaleVectors(Instant.now())).isEqualTo(1); // what start-up does
+        indexer.wake();
+        awaitIndexed();
+
+        MemoryRepository.Row row = repository.rows(List.of(stored.id())).get(stored.id());
+        assertThat(row).as("still remembered: not screened again").isNotNull();
+        assertThat(row.memory().text()).isEqualTo(text);
+        assertThat(row.vectorModel()).isEqualTo(TextEmbedder.MODEL_NAME);
+        assertThat(row.vector()).containsExactly(now);
+        assertThat(stores.get().search(byVector).getFirst().score()).isGreaterThan(0.99);
+        assertThat(repository.enqueueStaleVectors(Instant.now())).isZero();
     }
 
     static void deleteRecursively(Path dir) throws IOException {
