@@ -2,6 +2,7 @@ package dev.warden.firewall;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.embedding.TextEmbedder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,8 +61,22 @@ public final class Detectors {
     }
 
     /** The built-in model, or the one in {@code file} when given. */
+    /**
+     * The detectors of the model file, or of the built-in model. A model whose embedding head was trained on vectors
+     * of another embedding model than {@link TextEmbedder#MODEL_NAME} is refused: its weights would score vectors
+     * they were not fitted to, silently.
+     */
     public static Detectors load(Optional<Path> file) {
-        return new Detectors(file.isPresent() ? read(file.get()) : readBuiltIn());
+        FirewallModel model = file.isPresent() ? read(file.get()) : readBuiltIn();
+        String embeddedWith =
+                model.embedding() == null ? null : model.embedding().model();
+        if (!TextEmbedder.MODEL_NAME.equals(embeddedWith)) {
+            throw new IllegalArgumentException(
+                    "Firewall model " + file.map(Path::toString).orElse(BUILT_IN)
+                            + " was trained on " + embeddedWith + " embeddings, but Warden embeds with "
+                            + TextEmbedder.MODEL_NAME + "; retrain it (docs/firewall.md, \"Training\")");
+        }
+        return new Detectors(model);
     }
 
     public static FirewallModel read(Path file) {

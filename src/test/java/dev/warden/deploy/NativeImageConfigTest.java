@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.oracle.svm.core.annotate.Substitute;
 import com.oracle.svm.core.annotate.TargetClass;
+import dev.warden.embedding.TextEmbedder;
 import io.quarkus.util.GlobUtil;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -29,6 +30,7 @@ class NativeImageConfigTest {
 
     static final String SUBSTITUTION = "dev.warden.embedding.nativeimage.Target_ai_djl_util_cuda_CudaUtils";
     static final String EXCLUDES = "quarkus.native.resources.excludes";
+    static final String INCLUDES = "quarkus.native.resources.includes";
 
     @Test
     void cudaProbeIsSubstitutedWithNoGpu() throws Exception {
@@ -98,6 +100,26 @@ class NativeImageConfigTest {
     }
 
     @Test
+    void theEmbeddingModelsResourcesAreIncludedAndNotExcluded() throws IOException {
+        List<Pattern> includes = globs(INCLUDES);
+        List<Pattern> excludes = excludes();
+        for (String resource : TextEmbedder.RESOURCES) {
+            assertThat(NativeImageConfigTest.class.getClassLoader().getResource(resource))
+                    .as(resource + " on the class path")
+                    .isNotNull();
+            assertThat(includes)
+                    .as(resource + " included")
+                    .anyMatch(p -> p.matcher(resource).matches());
+            assertThat(excludes)
+                    .as(resource + " not excluded")
+                    .noneMatch(p -> p.matcher(resource).matches());
+        }
+        assertThat(includes)
+                .as("the firewall's rules and model")
+                .anyMatch(p -> p.matcher("firewall/model.json").matches());
+    }
+
+    @Test
     void excludesAreUnderTheNativeImageHeaderAtTheEnd() throws IOException {
         List<String> lines = java.nio.file.Files.readAllLines(Path.of("src/main/resources/application.properties"));
         int header = lines.indexOf("## Native image");
@@ -110,11 +132,15 @@ class NativeImageConfigTest {
 
     /** The globs as Quarkus reads them: a config list, each turned into a regex by Quarkus's own GlobUtil. */
     static List<Pattern> excludes() throws IOException {
+        return globs(EXCLUDES);
+    }
+
+    static List<Pattern> globs(String property) throws IOException {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(
                         NativeImageConfigTest.class.getResource("/application.properties"), 100))
                 .build();
-        return config.getValues(EXCLUDES, String.class).stream()
+        return config.getValues(property, String.class).stream()
                 .map(glob -> Pattern.compile(GlobUtil.toRegexPattern(glob)))
                 .toList();
     }

@@ -164,8 +164,8 @@ class MemoryBenchmark {
         while (window.length() < 1000) {
             window.append("We talked about the renovation of the kitchen, the tiles, the paint and the builder. ");
         }
-        StringBuilder out =
-                new StringBuilder("\nOne all-MiniLM-L6-v2 embedding (TextEmbedder, on the calling thread)\n");
+        StringBuilder out = new StringBuilder(
+                "\nOne " + TextEmbedder.MODEL_NAME + " embedding (TextEmbedder, on the calling thread)\n");
         for (String text : List.of(shortText, hundred, window.toString())) {
             for (int i = 0; i < 10; i++) {
                 embedder.embed(text);

@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * Embeddings of window texts, kept in a file between runs ({@code target/firewall-embeddings.bin} by default) so that
- * training and cross-validation embed each window once. Keyed by the SHA-256 of the text; a cache, never an input.
+ * training and cross-validation embed each window once. Keyed by the SHA-256 of the embedding model's name and the text, so vectors of another model are never reused;
+ * a cache, never an input.
  */
 final class EmbeddingCache implements AutoCloseable {
 
@@ -78,7 +79,8 @@ final class EmbeddingCache implements AutoCloseable {
     private static String key(String text) {
         try {
             return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest((TextEmbedder.MODEL_NAME + "\n" + text).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

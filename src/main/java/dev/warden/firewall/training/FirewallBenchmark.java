@@ -61,8 +61,15 @@ public final class FirewallBenchmark {
             documents.addAll(generated(60, 4096, 4096));
         }
         System.out.printf(
-                "%d prompts (<= 500 chars), %d documents of 4096 chars; %d cores; %s%n",
-                prompts.size(), documents.size(), Runtime.getRuntime().availableProcessors(), Runtime.version());
+                "%d prompts (<= 500 chars), %d documents of 4096 chars; %d cores; %s; %s; max heap %d MB%n",
+                prompts.size(),
+                documents.size(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(java.lang.management.GarbageCollectorMXBean::getName)
+                        .toList(),
+                Runtime.getRuntime().maxMemory() >> 20);
 
         TextEmbedder embedder = new TextEmbedder();
         embedder.warmUp();
