@@ -36,7 +36,6 @@ public class MemoryRepository {
         this.db = db;
     }
 
-    /** A memory row with its embedding, null until the indexer computed it. */
     /** A memory with its vector (null until admitted) and the embedding model that computed the vector. */
     record Row(StoredMemory memory, float[] vector, String vectorModel) {
 

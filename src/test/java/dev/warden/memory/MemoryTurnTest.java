@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.warden.db.Db;
 import dev.warden.embedding.TextEmbedder;
 import dev.warden.testing.Memories;
 import dev.warden.testing.OpenAiStream;
@@ -49,6 +50,9 @@ class MemoryTurnTest {
 
     @Inject
     TextEmbedder embedder;
+
+    @Inject
+    Db db;
 
     static String marker() {
         return "M" + UUID.randomUUID().toString().replace("-", "");
@@ -172,8 +176,10 @@ class MemoryTurnTest {
                 0,
                 text,
                 Instant.now().minusSeconds(86_400).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        repository.insert(List.of(stored), Instant.now());
+        // Queued for later, so the indexer cannot take it (and screen it) before it is marked admitted; then made due.
+        repository.insert(List.of(stored), Instant.now().plus(Duration.ofDays(1)));
         repository.admitted(stored.id(), text, embedder.embed(text));
+        db.update("UPDATE memory_outbox SET next_attempt = ? WHERE memory_id = ?", Instant.now(), stored.id());
         indexer.wake();
         awaitIndexed();
 
