@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The shared in-process sentence embedder: all-MiniLM-L6-v2 quantized to int8 (384 dimensions, unit length), weights
@@ -56,6 +60,9 @@ public class TextEmbedder {
 
     private volatile ExecutorService pool;
 
+    /** Held (shared) by every embedding in progress; {@link #close} takes it alone, so no session closes mid-run. */
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
     public TextEmbedder() {}
 
     /**
@@ -68,7 +75,13 @@ public class TextEmbedder {
         if (safe.isBlank()) {
             return new float[DIMENSION];
         }
-        return model().embed(safe).content().vector();
+        Lock running = lifecycle.readLock();
+        running.lock();
+        try {
+            return model().embed(safe).content().vector();
+        } finally {
+            running.unlock();
+        }
     }
 
     /**
@@ -136,6 +149,36 @@ public class TextEmbedder {
         embedAll(texts);
     }
 
+    /**
+     * Stops the pool's threads and frees the ONNX session's native memory (weights and buffers) when the
+     * application stops: a JVM that starts the application again (tests with several profiles, dev mode) would
+     * otherwise keep every earlier copy. Waits for the embeddings in progress (each a few milliseconds); a later
+     * {@link #embed} loads the model again.
+     */
+    @PreDestroy
+    public void close() {
+        Lock alone = lifecycle.writeLock();
+        alone.lock();
+        try {
+            synchronized (this) {
+                if (pool != null) {
+                    pool.shutdown(); // texts already queued still run, after this, on a model loaded again
+                    pool = null;
+                }
+                if (model != null) {
+                    try {
+                        model.session.close();
+                    } catch (OrtException e) {
+                        // nothing is left to do with a session that cannot be closed
+                    }
+                    model = null;
+                }
+            }
+        } finally {
+            alone.unlock();
+        }
+    }
+
     private Model model() {
         Model m = model;
         if (m == null) {
@@ -160,9 +203,12 @@ public class TextEmbedder {
 
         private final OnnxBertBiEncoder encoder;
 
-        private Model(OnnxBertBiEncoder encoder) {
+        private final OrtSession session;
+
+        private Model(OnnxBertBiEncoder encoder, OrtSession session) {
             super(Runnable::run);
             this.encoder = encoder;
+            this.session = session;
         }
 
         static Model load() {
@@ -174,7 +220,7 @@ public class TextEmbedder {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 OrtEnvironment environment = OrtEnvironment.getEnvironment();
                 OrtSession session = environment.createSession(onnx.readAllBytes(), options);
-                return new Model(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
+                return new Model(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN), session);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read the embedding model " + RESOURCES.get(0), e);
             } catch (OrtException e) {
