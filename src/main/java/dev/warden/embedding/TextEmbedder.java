@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -103,7 +105,13 @@ public class TextEmbedder {
         List<CompletableFuture<float[]>> others = new ArrayList<>(n - 1);
         for (int i = 1; i < n; i++) {
             String t = texts.get(i);
-            others.add(CompletableFuture.supplyAsync(() -> embed(t), executor));
+            CompletableFuture<float[]> other;
+            try {
+                other = CompletableFuture.supplyAsync(() -> embed(t), executor);
+            } catch (RejectedExecutionException e) {
+                other = CompletableFuture.completedFuture(embed(t)); // closed meanwhile: on this thread
+            }
+            others.add(other);
         }
         List<float[]> out = new ArrayList<>(n);
         out.add(embed(texts.get(0)));
@@ -152,19 +160,30 @@ public class TextEmbedder {
     /**
      * Stops the pool's threads and frees the ONNX session's native memory (weights and buffers) when the
      * application stops: a JVM that starts the application again (tests with several profiles, dev mode) would
-     * otherwise keep every earlier copy. Waits for the embeddings in progress (each a few milliseconds); a later
-     * {@link #embed} loads the model again.
+     * otherwise keep every earlier copy. Texts already queued in the pool are embedded first, then the session closes
+     * once no embedding is in progress (each takes a few milliseconds). A later {@link #embed} loads the model again.
      */
     @PreDestroy
     public void close() {
+        ExecutorService p;
+        synchronized (this) {
+            p = pool;
+            pool = null;
+        }
+        if (p != null) {
+            p.shutdown();
+            try {
+                if (!p.awaitTermination(10, TimeUnit.SECONDS)) {
+                    p.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Lock alone = lifecycle.writeLock();
         alone.lock();
         try {
             synchronized (this) {
-                if (pool != null) {
-                    pool.shutdown(); // texts already queued still run, after this, on a model loaded again
-                    pool = null;
-                }
                 if (model != null) {
                     try {
                         model.session.close();

@@ -108,8 +108,9 @@ class FirewallScannerTest {
             for (int t = 0; t < threads; t++) {
                 results.add(callers.submit(() -> {
                     List<float[]> got = new ArrayList<>();
-                    for (int i = 0; i < rounds; i++) {
+                    for (int i = 0; i < rounds; i += 2) {
                         got.add(own.embed(text));
+                        got.addAll(own.embedAll(List.of(text, text))); // the second on the pool being closed
                     }
                     return got;
                 }));
@@ -120,7 +121,7 @@ class FirewallScannerTest {
             }
             for (Future<List<float[]>> result : results) {
                 assertThat(result.get())
-                        .hasSize(rounds)
+                        .hasSize(rounds / 2 * 3)
                         .allSatisfy(v -> assertThat(v).containsExactly(expected));
             }
         } finally {
