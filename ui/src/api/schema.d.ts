@@ -974,13 +974,15 @@ export interface components {
         JournalEvent: components["schemas"]["ServerMessage"] | components["schemas"]["JournalFact"];
     };
     responses: {
-        /** @description No valid bearer token. The body is empty; the WWW-Authenticate header says 'Bearer realm="warden"'. */
+        /** @description No valid bearer token (code unauthorized); the WWW-Authenticate header says 'Bearer realm="warden"'. */
         Unauthorized: {
             headers: {
                 "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
-            content?: never;
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
         };
         /** @description An unexpected failure (code internal_error). */
         InternalError: {

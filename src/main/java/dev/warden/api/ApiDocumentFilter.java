@@ -245,12 +245,13 @@ public class ApiDocumentFilter implements OASFilter {
         components.addResponse(
                 UNAUTHORIZED,
                 OASFactory.createAPIResponse()
-                        .description("No valid bearer token. The body is empty; the WWW-Authenticate header says"
+                        .description("No valid bearer token (code unauthorized); the WWW-Authenticate header says"
                                 + " 'Bearer realm=\"warden\"'.")
                         .addHeader(
                                 "WWW-Authenticate",
                                 OASFactory.createHeader()
-                                        .schema(OASFactory.createSchema().addType(SchemaType.STRING))));
+                                        .schema(OASFactory.createSchema().addType(SchemaType.STRING)))
+                        .content(problemContent()));
         components.addResponse(
                 INTERNAL_ERROR,
                 OASFactory.createAPIResponse()

@@ -1,5 +1,6 @@
 package dev.warden.api;
 
+import dev.warden.security.BearerTokenMechanism;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -20,7 +21,7 @@ public class ProblemMappers {
     public Response unauthorized(RuntimeException e) {
         return Response.status(401)
                 .header("WWW-Authenticate", "Bearer realm=\"warden\"")
-                .entity(Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required."))
+                .entity(BearerTokenMechanism.UNAUTHORIZED)
                 .type(Problem.MEDIA_TYPE)
                 .build();
     }

@@ -1,5 +1,8 @@
 package dev.warden.security;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.api.Problem;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.security.credential.TokenCredential;
@@ -11,6 +14,7 @@ import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
@@ -18,13 +22,30 @@ import java.util.Set;
 /**
  * Reads {@code Authorization: Bearer <token>} from every HTTP request, the WebSocket upgrade included. Browsers, which
  * cannot set that header on a WebSocket, open it with a one-time {@code ?ticket=} from {@code POST /api/ws-tickets}
- * instead (accepted on WebSocket upgrades only; see docs/protocol.md).
+ * instead (accepted on WebSocket upgrades only; see docs/protocol.md). A request without a valid credential gets 401
+ * with the challenge header and, like every other error, a problem document ({@code code: "unauthorized"}): the HTTP
+ * layer answers it before any REST exception mapper could.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
     static final String SCHEME = "Bearer";
     static final String TICKET_PARAM = "ticket";
+    static final String CHALLENGE = SCHEME + " realm=\"warden\"";
+
+    /** The body of every 401 (also what {@code ProblemMappers} sends when the REST layer refuses). */
+    public static final Problem UNAUTHORIZED =
+            Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required.");
+
+    private final String unauthorizedBody;
+
+    BearerTokenMechanism(ObjectMapper json) {
+        try {
+            this.unauthorizedBody = json.writeValueAsString(UNAUTHORIZED);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
@@ -44,9 +65,20 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         return Uni.createFrom()
                 .item(new ChallengeData(
-                        HttpResponseStatus.UNAUTHORIZED.code(),
-                        HttpHeaderNames.WWW_AUTHENTICATE,
-                        SCHEME + " realm=\"warden\""));
+                        HttpResponseStatus.UNAUTHORIZED.code(), HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE));
+    }
+
+    /** The challenge with a problem document as its body (Quarkus's default sends an empty one). */
+    @Override
+    public Uni<Boolean> sendChallenge(RoutingContext context) {
+        HttpServerResponse response = context.response();
+        if (!response.ended()) {
+            response.setStatusCode(HttpResponseStatus.UNAUTHORIZED.code())
+                    .putHeader(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE)
+                    .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .end(unauthorizedBody);
+        }
+        return Uni.createFrom().item(Boolean.TRUE);
     }
 
     @Override

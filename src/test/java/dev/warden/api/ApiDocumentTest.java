@@ -93,9 +93,9 @@ class ApiDocumentTest {
                         .as(entry.getKey() + " " + code)
                         .isNotBlank();
                 if (code.equals("401")) {
-                    // The HTTP layer refuses before the REST layer runs: an empty body and a challenge header.
                     assertThat(response.path("headers").has("WWW-Authenticate")).isTrue();
-                } else if (code.startsWith("4") || code.startsWith("5")) {
+                }
+                if (code.startsWith("4") || code.startsWith("5")) {
                     JsonNode content = response.path("content");
                     assertThat(content.size()).as(entry.getKey() + " " + code).isEqualTo(1);
                     assertThat(content.path("application/problem+json")
@@ -208,11 +208,26 @@ class ApiDocumentTest {
     }
 
     @Test
-    void unauthorisedRequestsGetWhatTheDocumentPromises() {
-        Response response = given().get("/api/sessions");
-        assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
-        assertThat(response.asString()).isEmpty();
+    void unauthorisedRequestsGetWhatTheDocumentPromises() throws Exception {
+        // Refused by the HTTP layer (no token, an unknown token, a malformed header) before any REST code runs.
+        List<Response> refused = List.of(
+                given().get("/api/sessions"),
+                given().auth().oauth2("wdn_unknown").get("/api/sessions"),
+                given().header("Authorization", "Basic dXNlcjpwYXNz").get("/api/sessions"));
+        for (Response response : refused) {
+            check("GET", "/api/sessions", 401, response);
+            assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"warden\"");
+            JsonNode problem = JSON.readTree(response.asString());
+            assertThat(problem.path("code").asText()).isEqualTo("unauthorized");
+            assertThat(problem.path("status").asInt()).isEqualTo(401);
+        }
+        check(
+                "POST",
+                "/api/firewall/scan",
+                401,
+                given().contentType("application/json")
+                        .body("{\"text\":\"hello\"}")
+                        .post("/api/firewall/scan"));
     }
 
     @Test
