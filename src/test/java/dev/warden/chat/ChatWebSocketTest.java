@@ -71,6 +71,10 @@ class ChatWebSocketTest {
             assertThat(ready.path("type").asText()).isEqualTo("session_ready");
             String sessionId = ready.path("sessionId").asText();
             assertThat(ready.path("resumed").asBoolean()).isFalse();
+            // A new session has no event yet: the reply carries seq 0 and lastSeq 0 (docs/protocol.md).
+            assertThat(ready.path("seq").isIntegralNumber()).isTrue();
+            assertThat(ready.path("seq").asLong()).isZero();
+            assertThat(ready.path("lastSeq").asLong()).isZero();
 
             String messageId = ws.say("Say hello " + marker);
             List<JsonNode> turn = ws.untilTurnCompleted();
