@@ -133,17 +133,19 @@ public class MemoryRepository {
 
     /**
      * Queues for indexing every memory whose vector another embedding model computed (one stored before the model
-     * changed), so the indexer embeds it again; returns how many.
+     * changed) and that is not queued already, so the indexer embeds it again; returns how many.
      */
     int enqueueStaleVectors(Instant now) {
         return db.update(
                 "INSERT INTO memory_outbox (op, user_id, memory_id, attempts, next_attempt, created_at)"
-                        + " SELECT ?, user_id, id, 0, ?, ? FROM memories WHERE vector IS NOT NULL"
-                        + " AND (vector_model IS NULL OR vector_model <> ?)",
+                        + " SELECT ?, m.user_id, m.id, 0, ?, ? FROM memories m WHERE m.vector IS NOT NULL"
+                        + " AND (m.vector_model IS NULL OR m.vector_model <> ?)"
+                        + " AND NOT EXISTS (SELECT 1 FROM memory_outbox o WHERE o.memory_id = m.id AND o.op = ?)",
                 INDEX,
                 now,
                 now,
-                TextEmbedder.MODEL_NAME);
+                TextEmbedder.MODEL_NAME,
+                INDEX);
     }
 
     /** Deletes one memory of this user and queues its removal from the index; false when there is no such memory. */

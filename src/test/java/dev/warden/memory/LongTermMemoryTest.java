@@ -302,6 +302,9 @@ class LongTermMemoryTest {
         assertThat(stores.get().search(byVector).getFirst().score()).isLessThan(0.5);
 
         assertThat(repository.enqueueStaleVectors(Instant.now())).isEqualTo(1); // what start-up does
+        assertThat(repository.enqueueStaleVectors(Instant.now()))
+                .as("already queued")
+                .isZero(); // a restart
         indexer.wake();
         awaitIndexed();
 
