@@ -79,6 +79,8 @@ class PackagedApplicationIT {
                     .doesNotContain("Failed to export")
                     .doesNotContain("ERROR")
                     .doesNotContain("Unrecognized configuration key")
+                    .as("no GPU probe noise from the embedding tokenizer")
+                    .doesNotContain("CUDA")
                     .as("no prompt text in the log")
                     .doesNotContain("the answer is 42");
             // Production logs are JSON, and a turn's lines carry its ids for joining with its trace and session.
