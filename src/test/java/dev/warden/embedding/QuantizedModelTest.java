@@ -2,8 +2,11 @@ package dev.warden.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,25 +75,22 @@ class QuantizedModelTest {
 
     record Tensor(String name, int dataType, ByteBuffer raw) {}
 
-    /** The fields of one protobuf message (wire format: varint keys, varints, fixed 32/64, length-delimited). */
+    /** The fields of one protobuf message (protobuf-java's reader, on the test class path through OpenTelemetry). */
     static List<Field> fields(ByteBuffer message) {
-        ByteBuffer in = message.duplicate();
+        CodedInputStream in = CodedInputStream.newInstance(message.duplicate());
         List<Field> out = new ArrayList<>();
-        while (in.hasRemaining()) {
-            long key = varint(in);
-            int number = (int) (key >>> 3);
-            switch ((int) (key & 7)) {
-                case 0 -> out.add(new Field(number, varint(in), null));
-                case 1 -> out.add(new Field(number, skip(in, 8), null));
-                case 5 -> out.add(new Field(number, skip(in, 4), null));
-                case 2 -> {
-                    int length = (int) varint(in);
-                    ByteBuffer bytes = in.slice(in.position(), length);
-                    in.position(in.position() + length);
-                    out.add(new Field(number, 0, bytes));
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                int number = WireFormat.getTagFieldNumber(tag);
+                switch (WireFormat.getTagWireType(tag)) {
+                    case WireFormat.WIRETYPE_VARINT -> out.add(new Field(number, in.readInt64(), null));
+                    case WireFormat.WIRETYPE_LENGTH_DELIMITED ->
+                        out.add(new Field(number, 0, in.readBytes().asReadOnlyByteBuffer()));
+                    default -> in.skipField(tag);
                 }
-                default -> throw new IllegalArgumentException("wire type " + (key & 7));
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out;
     }
@@ -124,21 +124,5 @@ class QuantizedModelTest {
         byte[] b = new byte[bytes.remaining()];
         bytes.duplicate().get(b);
         return new String(b, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static long varint(ByteBuffer in) {
-        long result = 0;
-        for (int shift = 0; ; shift += 7) {
-            byte b = in.get();
-            result |= (long) (b & 0x7f) << shift;
-            if (b >= 0) {
-                return result;
-            }
-        }
-    }
-
-    private static long skip(ByteBuffer in, int bytes) {
-        in.position(in.position() + bytes);
-        return 0;
     }
 }
