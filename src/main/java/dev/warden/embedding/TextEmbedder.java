@@ -12,12 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -88,8 +90,8 @@ public class TextEmbedder {
 
     /**
      * The embeddings of {@code texts}, in order, each exactly {@link #embed} of its text (the model is deterministic
-     * whatever runs beside it). Up to {@link #parallelism()} texts run at once: the first on the calling thread, the
-     * others on a small pool of daemon threads. Blocking.
+     * whatever runs beside it). Up to {@link #parallelism()} texts run at once: the calling thread and a small pool of
+     * daemon threads take the texts in turn, each the next one not yet taken, so a long list is shared evenly. Blocking.
      */
     public List<float[]> embedAll(List<String> texts) {
         int n = texts.size();
@@ -101,24 +103,27 @@ public class TextEmbedder {
             return out;
         }
         model(); // load once, on this thread
-        ExecutorService executor = pool();
-        List<CompletableFuture<float[]>> others = new ArrayList<>(n - 1);
-        for (int i = 1; i < n; i++) {
-            String t = texts.get(i);
-            CompletableFuture<float[]> other;
-            try {
-                other = CompletableFuture.supplyAsync(() -> embed(t), executor);
-            } catch (RejectedExecutionException e) {
-                other = CompletableFuture.completedFuture(embed(t)); // closed meanwhile: on this thread
+        float[][] out = new float[n][];
+        AtomicInteger taken = new AtomicInteger();
+        Runnable take = () -> {
+            for (int i = taken.getAndIncrement(); i < n; i = taken.getAndIncrement()) {
+                out[i] = embed(texts.get(i));
             }
-            others.add(other);
+        };
+        ExecutorService executor = pool();
+        List<CompletableFuture<Void>> helpers = new ArrayList<>(PARALLELISM - 1);
+        for (int k = 0; k < Math.min(PARALLELISM - 1, n - 1); k++) {
+            try {
+                helpers.add(CompletableFuture.runAsync(take, executor));
+            } catch (RejectedExecutionException e) {
+                break; // the pool closed meanwhile: this thread takes what is left
+            }
         }
-        List<float[]> out = new ArrayList<>(n);
-        out.add(embed(texts.get(0)));
-        for (CompletableFuture<float[]> f : others) {
-            out.add(f.join());
+        take.run();
+        for (CompletableFuture<Void> helper : helpers) {
+            helper.join();
         }
-        return out;
+        return Arrays.asList(out);
     }
 
     /** How many texts {@link #embedAll} embeds at once. */

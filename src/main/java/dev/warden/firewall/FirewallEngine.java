@@ -76,7 +76,7 @@ public final class FirewallEngine {
             for (Source s : Source.values()) {
                 t.put(s, new Thresholds(0.4, 0.6));
             }
-            return new Settings(true, 131_072, 8, t);
+            return new Settings(true, 131_072, 6, t);
         }
     }
 
