@@ -3,6 +3,8 @@ package dev.warden.firewall;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** The prompt firewall's settings, {@code warden.firewall.*} (environment: {@code WARDEN_FIREWALL_*}). */
@@ -31,8 +33,8 @@ public interface FirewallConfig {
 
     /**
      * Most windows of one text that may pay for the embedding model, the most suspicious first; further doubtful
-     * windows are judged by the cheap n-gram model alone. Six covers every window of a 4 KB text and keeps a
-     * 1 MB one under 100 ms on two cores. Default 6.
+     * windows are judged by the cheap n-gram model alone. Six covers every window of a 4 KB text (FirewallSettingsTest)
+     * and keeps a 1 MB one under 100 ms on two cores (measured: docs/firewall.md, "Latency"). Default 6.
      */
     @WithDefault("6")
     int maxEmbeddedWindows();
@@ -45,6 +47,27 @@ public interface FirewallConfig {
 
     /** Thresholds for recalled memories. Defaults: flag at 0.4, block at 0.6. */
     Thresholds memory();
+
+    /**
+     * The engine's settings from these properties; thresholds outside {@code 0 <= flag <= block <= 1} are refused.
+     * With no property set they are {@link FirewallEngine.Settings#defaults()} (FirewallSettingsTest).
+     */
+    default FirewallEngine.Settings settings() {
+        Map<Source, FirewallEngine.Thresholds> thresholds = new EnumMap<>(Source.class);
+        thresholds.put(Source.USER, checked("user", user()));
+        thresholds.put(Source.TOOL, checked("tool", tool()));
+        thresholds.put(Source.MEMORY, checked("memory", memory()));
+        return new FirewallEngine.Settings(enabled(), maxChars(), maxEmbeddedWindows(), thresholds);
+    }
+
+    private static FirewallEngine.Thresholds checked(String name, Thresholds t) {
+        if (!(t.flag() >= 0 && t.flag() <= t.block() && t.block() <= 1)) {
+            throw new IllegalArgumentException("warden.firewall." + name
+                    + ": thresholds must satisfy 0 <= flag <= block <= 1, got flag=" + t.flag() + " block="
+                    + t.block());
+        }
+        return new FirewallEngine.Thresholds(t.flag(), t.block());
+    }
 
     /** Scores at or above {@code flag} are flagged, at or above {@code block} blocked. */
     interface Thresholds {

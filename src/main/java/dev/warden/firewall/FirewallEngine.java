@@ -70,7 +70,7 @@ public final class FirewallEngine {
     /** The engine's settings (see {@link FirewallConfig}). */
     public record Settings(boolean enabled, int maxChars, int maxEmbeddedWindows, Map<Source, Thresholds> thresholds) {
 
-        /** Enabled, 131072 characters, 8 embedded windows, flag 0.4 and block 0.6 for every source. */
+        /** Enabled, 131072 characters, 6 embedded windows, flag 0.4 and block 0.6 for every source. */
         public static Settings defaults() {
             Map<Source, Thresholds> t = new EnumMap<>(Source.class);
             for (Source s : Source.values()) {

@@ -3,8 +3,6 @@ package dev.warden.firewall;
 import dev.warden.embedding.TextEmbedder;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * The prompt firewall: screens an untrusted text and returns a {@link Verdict}. See docs/firewall.md.
@@ -27,25 +25,8 @@ public class FirewallScanner {
         for (String problem : rules.exampleProblems()) {
             Log.warnf("Firewall rule example check: %s", problem);
         }
-        Map<Source, FirewallEngine.Thresholds> thresholds = new EnumMap<>(Source.class);
-        thresholds.put(Source.USER, thresholds("user", config.user()));
-        thresholds.put(Source.TOOL, thresholds("tool", config.tool()));
-        thresholds.put(Source.MEMORY, thresholds("memory", config.memory()));
         this.engine = new FirewallEngine(
-                rules,
-                Detectors.load(config.modelFile()),
-                FirewallEngine.Embedder.of(embedder),
-                new FirewallEngine.Settings(
-                        config.enabled(), config.maxChars(), config.maxEmbeddedWindows(), thresholds));
-    }
-
-    private static FirewallEngine.Thresholds thresholds(String name, FirewallConfig.Thresholds t) {
-        if (!(t.flag() >= 0 && t.flag() <= t.block() && t.block() <= 1)) {
-            throw new IllegalArgumentException("warden.firewall." + name
-                    + ": thresholds must satisfy 0 <= flag <= block <= 1, got flag=" + t.flag() + " block="
-                    + t.block());
-        }
-        return new FirewallEngine.Thresholds(t.flag(), t.block());
+                rules, Detectors.load(config.modelFile()), FirewallEngine.Embedder.of(embedder), config.settings());
     }
 
     /** The verdict on {@code text} from {@code source}. Blocking. */
