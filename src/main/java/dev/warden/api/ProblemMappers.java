@@ -20,7 +20,7 @@ public class ProblemMappers {
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
         return Response.status(401)
-                .header("WWW-Authenticate", "Bearer realm=\"warden\"")
+                .header("WWW-Authenticate", BearerTokenMechanism.CHALLENGE)
                 .entity(BearerTokenMechanism.UNAUTHORIZED)
                 .type(Problem.MEDIA_TYPE)
                 .build();

@@ -28,17 +28,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The shared in-process sentence embedder: all-MiniLM-L6-v2 quantized to int8 (384 dimensions, unit length), weights
  * inside the jar (langchain4j's {@code all-minilm-l6-v2-q} module), run by langchain4j's ONNX encoder. The int8 model
  * embeds a 1,000-character window in about half the time of the float one on this machine's cores (VNNI), and its
- * vectors are what the firewall's head was trained on (docs/firewall.md, "Embedding model"). One instance serves the firewall and memory, so a turn's text is embedded once:
- * embed it here and hand the vector to both ({@code FirewallScanner.scan(text, source, embedding)}).
+ * vectors are what the firewall's head was trained on (docs/firewall.md, "Embedding model"). One instance serves the
+ * firewall and memory, so a turn's text is embedded once: embed it here and hand the vector to both
+ * ({@code FirewallScanner.scan(text, source, embedding)}).
  *
  * <p><b>Blocking:</b> {@link #embed} runs the model on the calling thread (about 2 ms for a sentence, 10 ms for a
- * 1,000-character window, on one core of the 2-core development machine). Never call it on the event loop; move it to a worker, e.g.
+ * 1,000-character window, on one core of the 2-core development machine). Never call it on the event loop; move it to
+ * a worker, e.g.
  * {@code Uni.createFrom().item(() -> embedder.embed(text)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())}.
  *
  * <p>The model (23 MB of int8 ONNX weights and a native tokenizer) loads on first use; with {@link #warmUp} about
- * 1.6 s. The native
- * tokenizer loads once per JVM and class loader: tests that embed must all run either inside {@code @QuarkusTest}s or
- * all outside them.
+ * 1.6 s. The native tokenizer loads once per JVM and class loader: tests that embed must all run either inside
+ * {@code @QuarkusTest}s or all outside them.
  */
 @ApplicationScoped
 public class TextEmbedder {

@@ -60,7 +60,6 @@ public final class Detectors {
         }
     }
 
-    /** The built-in model, or the one in {@code file} when given. */
     /**
      * The detectors of the model file, or of the built-in model. A model whose embedding head was trained on vectors
      * of another embedding model than {@link TextEmbedder#MODEL_NAME} is refused: its weights would score vectors

@@ -76,11 +76,11 @@ public final class TextNormalizer {
                 ? filtered.text.toString()
                 : Normalizer.normalize(filtered.text, Normalizer.Form.NFKC);
         Folded f = fold(clean);
-        char[] folded = f.chars;
-        int n = f.length;
+        char[] folded = f.chars();
+        int n = f.length();
         undoLeetspeak(folded, n);
         String foldedText = new String(folded, 0, n);
-        int[] foldedMap = f.map.length == n ? f.map : java.util.Arrays.copyOf(f.map, n);
+        int[] foldedMap = f.map().length == n ? f.map() : java.util.Arrays.copyOf(f.map(), n);
         // the compact text reuses the folded buffer: it is written behind the reading position
         char[] compact = folded;
         int[] compactMap = new int[n];
@@ -175,11 +175,7 @@ public final class TextNormalizer {
     }
 
     /** The folded text in {@code chars[0, length)}, and for each char the index in the clean text it came from. */
-    private static final class Folded {
-        char[] chars;
-        int[] map;
-        int length;
-    }
+    private record Folded(char[] chars, int[] map, int length) {}
 
     /**
      * Folds {@code clean}. The buffers start at the clean text's length (folding only shortens ASCII) and grow in the
@@ -232,11 +228,7 @@ public final class TextNormalizer {
                 map[n++] = at;
             }
         }
-        Folded f = new Folded();
-        f.chars = out;
-        f.map = map;
-        f.length = n;
-        return f;
+        return new Folded(out, map, n);
     }
 
     private static boolean isSpace(int cp) {

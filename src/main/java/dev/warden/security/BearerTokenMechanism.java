@@ -31,7 +31,8 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
     static final String SCHEME = "Bearer";
     static final String TICKET_PARAM = "ticket";
-    static final String CHALLENGE = SCHEME + " realm=\"warden\"";
+    /** The {@code WWW-Authenticate} header of every 401. */
+    public static final String CHALLENGE = SCHEME + " realm=\"warden\"";
 
     /** The body of every 401 (also what {@code ProblemMappers} sends when the REST layer refuses). */
     public static final Problem UNAUTHORIZED =

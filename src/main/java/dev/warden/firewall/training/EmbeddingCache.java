@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Embeddings of window texts, kept in a file between runs ({@code target/firewall-embeddings.bin} by default) so that
- * training and cross-validation embed each window once. Keyed by the SHA-256 of the embedding model's name and the text, so vectors of another model are never reused;
- * a cache, never an input.
+ * training and cross-validation embed each window once. Keyed by the SHA-256 of the embedding model's name and the
+ * text, so vectors of another model are never reused; a cache, never an input.
  */
 final class EmbeddingCache implements AutoCloseable {
 

@@ -5,6 +5,8 @@ import dev.warden.firewall.Detectors;
 import dev.warden.firewall.FirewallEngine;
 import dev.warden.firewall.RuleSet;
 import dev.warden.firewall.Source;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,8 +68,8 @@ public final class FirewallBenchmark {
                 documents.size(),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.version(),
-                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-                        .map(java.lang.management.GarbageCollectorMXBean::getName)
+                ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(GarbageCollectorMXBean::getName)
                         .toList(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
